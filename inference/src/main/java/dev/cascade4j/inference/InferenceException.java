@@ -49,4 +49,11 @@ public class InferenceException extends RuntimeException {
             return pointer;
         }
     }
+
+    /** The model's queue is full; try again later. */
+    public static class Overloaded extends InferenceException {
+        public Overloaded(String message) {
+            super(message);
+        }
+    }
 }

@@ -1,0 +1,4 @@
+package dev.cascade4j.inference.grammar;
+
+public record Gbnf(String text, String root) {
+}
