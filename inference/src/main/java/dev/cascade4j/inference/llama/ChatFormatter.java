@@ -29,6 +29,9 @@ final class ChatFormatter {
 
     static ChatFormatter forModel(NativeModel model) {
         String template = model.chatTemplate();
+        if (template == null) {
+            template = familyTemplate(model.metadata("general.architecture"));
+        }
         if (template != null) {
             ChatFormatter builtin = new ChatFormatter(model.lib, template, "builtin");
             if (builtin.applyBuiltin(List.of(new Message("user", "hi")), true) != null) {
@@ -38,12 +41,27 @@ final class ChatFormatter {
         return new ChatFormatter(model.lib, null, PLAIN);
     }
 
-    // A short name for logs and ModelInfo; llama.cpp detects the family from the template text.
-    private static String describe(String template) {
-        if (template.contains("<start_of_turn>")) {
+    // Base models often ship without a template but were pretrained with their family's turn markers
+    // (Gemma's <start_of_turn>); llama.cpp accepts a built-in template's name in place of its text.
+    private static String familyTemplate(String architecture) {
+        if (architecture == null) {
+            return null;
+        }
+        if (architecture.startsWith("gemma")) {
             return "gemma";
         }
-        if (template.contains("<|im_start|>")) {
+        if (architecture.startsWith("qwen")) {
+            return "chatml";
+        }
+        return null;
+    }
+
+    // A short name for logs and ModelInfo; llama.cpp detects the family from the template text.
+    private static String describe(String template) {
+        if (template.equals("gemma") || template.contains("<start_of_turn>")) {
+            return "gemma";
+        }
+        if (template.equals("chatml") || template.contains("<|im_start|>")) {
             return "chatml";
         }
         if (template.contains("<|start_header_id|>")) {
