@@ -44,7 +44,8 @@ final class GrammarSampler implements AutoCloseable {
             }
             if (s.equals(MemorySegment.NULL)) {
                 String why = capture.text().isBlank() ? "" : ": " + capture.text().strip();
-                throw new InferenceException.InvalidRequest("llama.cpp rejected the grammar" + why);
+                throw new InferenceException.InvalidRequest("llama.cpp rejected the grammar" + why
+                        + " (its parser wrote the position of the error to standard error); check the GBNF syntax");
             }
             return new GrammarSampler(lib, s);
         } catch (InferenceException e) {
