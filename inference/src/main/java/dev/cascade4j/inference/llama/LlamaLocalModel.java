@@ -329,6 +329,14 @@ public final class LlamaLocalModel implements LocalModel {
 
     /** Chooses the sequence's next token from the logits just computed, then appends it and any text the grammar forces. */
     private void nextToken(Sequence s) {
+        if (!s.firstTokenSeen && s.grammar != null && options.jumpForward() && !s.leadingTextForced) {
+            // The answer may open with text the grammar fixes ({"name":" for a required call): append it first.
+            s.leadingTextForced = true;
+            appendForcedText(s);
+            if (s.pendingTokens.size > 0 || s.result().isDone()) {
+                return;
+            }
+        }
         context.logits(s.logitIndex, logits);
         int k = Math.max(options.grammarCandidates(), s.sampling.topK());
         stats.compute(logits, model.vocabSize, k);
@@ -362,11 +370,12 @@ public final class LlamaLocalModel implements LocalModel {
             return;
         }
         byte[] piece = model.piece(token);
-        boolean decides = !s.firstTokenSeen || s.allTokensDecide || feedsValue(s, piece);
+        // A token is a decision when the model had a choice (more than one allowed candidate) and it opens the
+        // answer or carries a value; keys and punctuation are the schema's, not the model's.
+        boolean carriesValue = feedsValue(s, piece);
+        boolean decides = allowedCount > 1 && (!s.firstTokenSeen || s.allTokensDecide || carriesValue);
         if (decides) {
             recordConfidence(s, count, chosen, chosenLogit, constrained);
-        } else if (s.allTokensDecide) {
-            feedsValue(s, piece);
         }
         s.firstTokenSeen = true;
         s.generated++;

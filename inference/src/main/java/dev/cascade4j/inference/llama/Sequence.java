@@ -48,6 +48,7 @@ final class Sequence implements Generation {
     int generated;
     int forced;
     boolean firstTokenSeen;
+    boolean leadingTextForced;
     final long submittedNanos = System.nanoTime();
     long startedNanos;
     long firstTokenNanos;
