@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 
-/** Extracts regular files from a ustar/pax archive (what npm tarballs are). */
+/**
+ * Extracts regular files from a tar archive (what npm tarballs are): ustar names with their prefix,
+ * pax {@code path} records and GNU long names; directories are implied, links are skipped, and an
+ * entry that would land outside the target folder fails the whole extraction.
+ */
 final class TarReader {
     private TarReader() {
     }
@@ -17,7 +21,8 @@ final class TarReader {
      */
     static void extract(InputStream in, Path target, Predicate<String> keep) throws IOException {
         byte[] header = new byte[512];
-        String paxPath = null;
+        Path root = target.toAbsolutePath().normalize();
+        String longName = null; // from a pax 'x' or GNU 'L' entry, for the entry that follows
         while (in.readNBytes(header, 0, 512) == 512) {
             if (isZero(header)) {
                 return;
@@ -30,19 +35,23 @@ final class TarReader {
             long size = Long.parseLong(text(header, 124, 12).trim().isEmpty() ? "0" : text(header, 124, 12).trim(), 8);
             char type = (char) header[156];
             long padded = (size + 511) / 512 * 512;
-            if (type == 'x') {
-                paxPath = paxPathOf(in.readNBytes((int) size));
+            if (type == 'x' || type == 'L') {
+                byte[] data = in.readNBytes((int) size);
                 in.skipNBytes(padded - size);
+                String named = type == 'x' ? paxPathOf(data) : text(data, 0, data.length);
+                if (named != null) {
+                    longName = named;
+                }
                 continue;
             }
-            if (paxPath != null) {
-                name = paxPath;
-                paxPath = null;
+            if (longName != null) {
+                name = longName;
+                longName = null;
             }
             String relative = name.startsWith("package/") ? name.substring("package/".length()) : name;
-            if ((type == '0' || type == 0) && keep.test(relative)) {
-                Path out = target.resolve(relative).normalize();
-                if (!out.startsWith(target)) {
+            if ((type == '0' || type == 0 || type == '7') && keep.test(relative)) {
+                Path out = root.resolve(relative).normalize();
+                if (!out.startsWith(root) || out.equals(root)) {
                     throw new IOException("archive entry " + name + " points outside the target folder");
                 }
                 Files.createDirectories(out.getParent());

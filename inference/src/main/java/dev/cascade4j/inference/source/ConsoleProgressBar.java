@@ -17,7 +17,8 @@ public final class ConsoleProgressBar implements ProgressListener {
     private long bytes;
 
     public ConsoleProgressBar() {
-        this(System.err, System.console() != null);
+        // Since JDK 22 System.console() exists even when redirected; isTerminal() tells a terminal from a CI log.
+        this(System.err, System.console() != null && System.console().isTerminal());
     }
 
     ConsoleProgressBar(PrintStream out, boolean terminal) {

