@@ -2,6 +2,7 @@ package dev.cascade4j.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade4j.examples.bench.LlamaBench;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.LocalModel;
@@ -91,11 +92,16 @@ final class InferenceBenchmark {
         if (o.containsKey("no-llama-bench")) {
             return 0;
         }
-        LlamaBench.Result ref2 = LlamaBench.run(LlamaCppSource.checkout(), gguf, threads, promptTokens, genTokens, reps);
+        // Built once beside the cached source: <cache>/llama.cpp/<version>/build-bench/bin/llama-bench.
+        Path source = LlamaCppSource.checkout();
+        Path binary = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
+        LlamaBench.Result ref2 = LlamaBench.run(binary, gguf, threads, promptTokens, genTokens, reps);
+        double refPp = ref2.promptProcessing().avg();
+        double refTg = ref2.generation().avg();
         System.out.printf("%-34s %10s%n", "llama.cpp llama-bench (same source)", "tokens/s");
-        System.out.printf("  prompt processing (pp%d)        %10.1f%n", promptTokens, ref2.promptTokensPerSecond());
-        System.out.printf("  generation (tg%d)               %10.1f%n", genTokens, ref2.generationTokensPerSecond());
-        System.out.printf("ratio cascade4j / llama.cpp: pp %.3f, tg %.3f%n", pp / ref2.promptTokensPerSecond(), tg / ref2.generationTokensPerSecond());
+        System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, refPp, ref2.promptProcessing().stddev());
+        System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, refTg, ref2.generation().stddev());
+        System.out.printf("ratio cascade4j / llama.cpp: pp %.3f, tg %.3f%n", pp / refPp, tg / refTg);
         try {
             long bytes = Files.size(gguf);
             System.out.printf("generation reads the %.0f MB of weights per token: %.2f GB/s at %.1f tokens/s%n", bytes / 1e6, bytes * tg / 1e9, tg);
