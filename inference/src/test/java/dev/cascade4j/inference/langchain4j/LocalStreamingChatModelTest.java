@@ -130,6 +130,25 @@ class LocalStreamingChatModelTest {
     }
 
     @Test
+    void aiServicesStreamATokenStream() throws Exception {
+        interface StreamingAssistant {
+            dev.langchain4j.service.TokenStream chat(String message);
+        }
+        StreamingAssistant assistant = dev.langchain4j.service.AiServices.builder(StreamingAssistant.class)
+                .streamingChatModel(streaming).build();
+        StringBuilder streamed = new StringBuilder();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        assistant.chat("Say hello to Bob.")
+                .onPartialResponse(streamed::append)
+                .onCompleteResponse(done::complete)
+                .onError(done::completeExceptionally)
+                .start();
+        ChatResponse response = done.get(2, TimeUnit.MINUTES);
+        assertFalse(response.aiMessage().text().isBlank());
+        assertEquals(response.aiMessage().text(), streamed.toString());
+    }
+
+    @Test
     void invalidRequestsAreReportedThroughOnError() {
         Recorder recorder = new Recorder();
         streaming.chat(ChatRequest.builder().messages(UserMessage.from("hi")).toolChoice(ToolChoice.REQUIRED).build(), recorder);
