@@ -40,10 +40,10 @@ class LlamaBenchRunTest {
         assertTrue(result.promptProcessing().avg() > 0 && result.generation().avg() > 0, result.toString());
     }
 
-    /** The source folder: -Dcascade4j.llama.src, the cascade4j cache, or the probe clone; null when none has one. */
+    /** The source folder: -Dcascade4j.llama.src, or the cascade4j cache; null when none has one. */
     static Path llamaSource() {
         return Stream.of(System.getProperty("cascade4j.llama.src"),
-                        CacheLocation.llamaCppSources().resolve(LlamaNatives.version()).resolve("src").toString(), "/tmp/probe/llama.cpp")
+                        CacheLocation.llamaCppSources().resolve(LlamaNatives.version()).resolve("src").toString())
                 .filter(s -> s != null && !s.isBlank()).map(Path::of).filter(p -> Files.isRegularFile(p.resolve("include/llama.h")))
                 .findFirst().orElse(null);
     }

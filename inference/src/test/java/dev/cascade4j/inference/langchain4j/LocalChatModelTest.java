@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.LocalModelOptions;
+import dev.cascade4j.inference.TestModels;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -47,7 +49,7 @@ class LocalChatModelTest {
 
     @BeforeAll
     static void load() {
-        model = LocalTestModels.load(LocalTestModels.smollm());
+        model = LocalModel.load(TestModels.smollm(), LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
     }
 
     @AfterAll

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.LocalModelOptions;
+import dev.cascade4j.inference.TestModels;
 import dev.langchain4j.agent.tool.ToolSpecifications;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InvalidRequestException;
@@ -38,7 +40,7 @@ class LocalStreamingChatModelTest {
 
     @BeforeAll
     static void load() {
-        model = LocalTestModels.load(LocalTestModels.smollm());
+        model = LocalModel.load(TestModels.smollm(), LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
         streaming = LocalStreamingChatModel.builder().model(model).build();
     }
 

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.cascade4j.inference.CacheLocation;
-import dev.cascade4j.inference.natives.LlamaNatives;
-import java.nio.file.Files;
+import dev.cascade4j.inference.natives.LlamaCppSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Checks the probe itself on three llama.h structs whose x86_64/arm64 layouts are known by hand. */
@@ -61,14 +58,8 @@ class CHeaderProbeTest {
         assertTrue(e.getMessage().contains("no llama.h"), e.getMessage());
     }
 
-    /** -Dcascade4j.llama.src, else the cache folder LlamaCppSource.checkout() fills, else the probe clone. */
     static Path llamaSource() {
-        Path found = Stream.of(System.getProperty("cascade4j.llama.src"),
-                        CacheLocation.llamaCppSources().resolve(LlamaNatives.version()).resolve("src").toString(), "/tmp/probe/llama.cpp")
-                .filter(s -> s != null && !s.isBlank()).map(Path::of).filter(p -> Files.isRegularFile(p.resolve("include/llama.h")))
-                .findFirst().orElse(null);
-        assumeTrue(found != null, "no llama.cpp source folder; set -Dcascade4j.llama.src=<folder with include/llama.h>");
-        return found;
+        return LlamaCppSource.checkout();
     }
 
     private static boolean is64BitLp64() {
