@@ -1,0 +1,35 @@
+package dev.cascade4j.router;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Routes subtasks: classify, generate on the route's SLM, judge, escalate. Two implementations: the
+ * in-process router, and a client that reaches a router verticle over the (possibly clustered) event
+ * bus. Every routed subtask is also published on {@link #ROUTED_ADDRESS} for the query log.
+ */
+public interface Router {
+
+    /** Event-bus address a router verticle answers subtasks on. */
+    String ROUTE_ADDRESS = "cascade4j.router.route";
+
+    /** Event-bus address every {@link RoutedAnswer} is published on. */
+    String ROUTED_ADDRESS = "cascade4j.router.routed";
+
+    /**
+     * Routes one subtask. Never blocks the caller's thread. Fails with {@link RouterException.Overloaded}
+     * when the chosen model's queue is full, {@link RouterException.UnknownRoute} when the hint names
+     * nothing known, {@link RouterException.InvalidRequest} when the request cannot be served.
+     */
+    Future<RoutedAnswer> route(Subtask subtask);
+
+    /** The configured routes, in configuration order. */
+    List<RouteInfo> routes();
+
+    /** Names of the local models this router can serve directly (usable as a route hint). */
+    List<String> localModels();
+
+    /** A route as clients see it (e.g. in GET /v1/models). */
+    record RouteInfo(String name, String description, String model) {
+    }
+}

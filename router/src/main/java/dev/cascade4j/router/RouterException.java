@@ -1,0 +1,43 @@
+package dev.cascade4j.router;
+
+import java.time.Duration;
+
+/** Why a subtask could not be routed. Subclasses map to distinct HTTP statuses. */
+public class RouterException extends RuntimeException {
+
+    public RouterException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public RouterException(String message) {
+        super(message);
+    }
+
+    /** The route or model hint names nothing configured (HTTP 404). */
+    public static final class UnknownRoute extends RouterException {
+        public UnknownRoute(String name, java.util.Collection<String> known) {
+            super("unknown model or route '" + name + "'; known: " + String.join(", ", known));
+        }
+    }
+
+    /** The request cannot be served as asked (HTTP 400): prompt longer than the context, bad schema. */
+    public static final class InvalidRequest extends RouterException {
+        public InvalidRequest(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The chosen model's queue is full (HTTP 429 with Retry-After). */
+    public static final class Overloaded extends RouterException {
+        private final Duration retryAfter;
+
+        public Overloaded(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cascade4j.router;
+
+import dev.cascade4j.inference.GenerationRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One model call the router decides about: the request, an optional route the caller asked for, and
+ * how long the caller is willing to wait.
+ *
+ * @param id        unique id; the query log and feedback refer to it
+ * @param request   the conversation, tools, response format and sampling
+ * @param routeHint a route name or a local model name the caller asked for; {@code null} or
+ *                  {@code "auto"} lets the classifier decide
+ * @param deadline  time budget from {@code createdAt}; past it the SLM call is cancelled and the
+ *                  subtask escalates
+ * @param createdAt when the subtask entered the system
+ */
+public record Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt) {
+
+    public static final String AUTO = "auto";
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
+    public Subtask {
+        Objects.requireNonNull(request, "request");
+        id = id == null ? UUID.randomUUID().toString() : id;
+        routeHint = routeHint == null || routeHint.isBlank() || routeHint.equals(AUTO) ? null : routeHint;
+        deadline = deadline == null ? DEFAULT_DEADLINE : deadline;
+        createdAt = createdAt == null ? Instant.now() : createdAt;
+    }
+
+    /** A subtask the classifier routes, with the default deadline. */
+    public static Subtask of(GenerationRequest request) {
+        return new Subtask(null, request, null, null, null);
+    }
+
+    public Subtask withRouteHint(String hint) {
+        return new Subtask(id, request, hint, deadline, createdAt);
+    }
+
+    public Subtask withDeadline(Duration budget) {
+        return new Subtask(id, request, routeHint, budget, createdAt);
+    }
+
+    public Instant expiresAt() {
+        return createdAt.plus(deadline);
+    }
+}
