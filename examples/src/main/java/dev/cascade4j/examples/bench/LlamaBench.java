@@ -53,7 +53,9 @@ public final class LlamaBench {
      */
     public static Path build(Path sourceDir, Path buildDir, Consumer<String> log) {
         Path binary = binaryIn(buildDir);
-        if (isUpToDate(binary, sourceDir)) {
+        Path stamp = buildDir.resolve(OPTIONS_STAMP);
+        String options = String.join("\n", cmakeOptions());
+        if (isUpToDate(binary, sourceDir) && options.equals(readQuietly(stamp))) {
             return binary;
         }
         if (!Files.isRegularFile(sourceDir.resolve("tools/llama-bench/llama-bench.cpp"))
@@ -73,7 +75,23 @@ public final class LlamaBench {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("cmake finished but " + binary + " is missing; look at the build output above");
         }
+        try {
+            Files.writeString(stamp, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + stamp, e);
+        }
         return binary;
+    }
+
+    /** Records the cmake options a binary was built with, so a change of options (e.g. AMX off) rebuilds it. */
+    private static final String OPTIONS_STAMP = "cascade4j-cmake-options.txt";
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The cmake options of the build: a static, CPU-only llama-bench tuned for this machine. */

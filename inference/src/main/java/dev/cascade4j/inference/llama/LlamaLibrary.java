@@ -218,6 +218,14 @@ public final class LlamaLibrary {
         }
     }
 
+    /**
+     * Warnings that say nothing actionable to a user: the full-size SWA cache is our choice (it lets
+     * prompt prefixes be reused), and the token-type notice is about the model file's metadata.
+     */
+    private static boolean isExpected(String warning) {
+        return warning.contains("using full-size SWA cache") || warning.contains("control-looking token");
+    }
+
     private static void onLog(int level, MemorySegment text, MemorySegment userData) {
         StringBuilder captured = CAPTURED.get();
         if (captured != null && level == GGML_LOG_LEVEL_ERROR) {
@@ -230,7 +238,10 @@ public final class LlamaLibrary {
         };
         if (LOG.isLoggable(mapped)) {
             String line = text.reinterpret(Long.MAX_VALUE).getString(0).stripTrailing();
-            if (!line.isEmpty()) {
+            if (mapped == System.Logger.Level.WARNING && isExpected(line)) {
+                mapped = System.Logger.Level.DEBUG;
+            }
+            if (!line.isEmpty() && LOG.isLoggable(mapped)) {
                 LOG.log(mapped, line);
             }
         }
