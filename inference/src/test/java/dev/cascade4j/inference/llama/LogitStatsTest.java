@@ -1,0 +1,91 @@
+package dev.cascade4j.inference.llama;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The fast summary against an exact, slow computation on vocabularies shaped like real ones. */
+class LogitStatsTest {
+
+    @Test
+    void matchesTheExactComputationOnAFlatDistribution() {
+        // The worst case for the sampled tail: a third of the mass lies more than 8 nats below the top.
+        check(gaussian(262_144, 3.0, 1), 64, 0.02);
+    }
+
+    @Test
+    void matchesTheExactComputationOnAPeakedDistribution() {
+        float[] logits = gaussian(262_144, 2.0, 2);
+        logits[4242] = 40f;
+        logits[7] = 38f;
+        check(logits, 64, 1e-3);
+    }
+
+    @Test
+    void staysExactWhenFewTokensClearTheSampledFloor() {
+        // Falling logits: the strided sample's best is the first token, so almost nothing clears the floor.
+        float[] logits = new float[100_000];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = 10f - i * 0.0001f;
+        }
+        check(logits, 256, 1e-3);
+    }
+
+    @Test
+    void smallVocabulary() {
+        check(gaussian(500, 4.0, 3), 64, 1e-4);
+    }
+
+    private static void check(float[] logits, int k, double logZTolerance) {
+        LogitStats stats = new LogitStats(256);
+        stats.compute(logits, logits.length, k);
+
+        int[] expectedTop = IntStream.range(0, logits.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i))
+                .limit(Math.min(k, logits.length)).mapToInt(Integer::intValue).toArray();
+        int[] top = Arrays.copyOf(stats.topTokens, stats.topCount);
+        assertArrayEquals(sortedByLogit(expectedTop, logits), sortedByLogit(top, logits), "top tokens");
+
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        double weighted = 0;
+        for (float l : logits) {
+            double e = Math.exp(l - max);
+            sum += e;
+            weighted += e * (l - max);
+        }
+        double logZ = max + Math.log(sum);
+        double entropy = Math.log(sum) - weighted / sum;
+        assertEquals(logZ, stats.logNormaliser, logZTolerance, "log normaliser");
+        assertEquals(entropy, stats.entropy, 2 * logZTolerance * Math.max(1, entropy), "entropy");
+        double p = Math.exp(logits[expectedTop[0]] - logZ);
+        assertEquals(p, stats.probability(logits[expectedTop[0]]), p * 2 * logZTolerance, "top probability");
+    }
+
+    // Ties may come in either order; compare the logits the tokens carry.
+    private static float[] sortedByLogit(int[] tokens, float[] logits) {
+        float[] values = new float[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            values[i] = logits[tokens[i]];
+        }
+        Arrays.sort(values);
+        return values;
+    }
+
+    private static float[] gaussian(int n, double sd, long seed) {
+        Random r = new Random(seed);
+        float[] logits = new float[n];
+        for (int i = 0; i < n; i++) {
+            logits[i] = (float) (r.nextGaussian() * sd);
+        }
+        return logits;
+    }
+}
