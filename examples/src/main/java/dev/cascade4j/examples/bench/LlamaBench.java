@@ -113,6 +113,52 @@ public final class LlamaBench {
     }
 
     /**
+     * Compiles llama-bench from {@code sourceDir} and links it against the prebuilt shared libraries in
+     * {@code nativesDir} (the ones the engine loads), so that both sides run the very same llama.cpp
+     * and CPU backend; the gap between them is then our own overhead. Seconds, not minutes: only
+     * llama-bench itself is compiled. Reused while newer than the sources.
+     */
+    public static Path buildOnNatives(Path sourceDir, Path nativesDir, Path outDir, Consumer<String> log) {
+        Path binary = outDir.resolve(isWindows() ? "llama-bench.exe" : "llama-bench");
+        if (isUpToDate(binary, sourceDir)) {
+            return binary;
+        }
+        Path bench = sourceDir.resolve("tools/llama-bench");
+        if (!Files.isRegularFile(bench.resolve("main.cpp"))) {
+            throw new IllegalArgumentException(sourceDir + " has no tools/llama-bench/main.cpp; it is not a llama.cpp source folder of a supported version");
+        }
+        String cxx = System.getenv("CXX") != null ? System.getenv("CXX") : onPath("g++") ? "g++" : onPath("c++") ? "c++" : null;
+        if (cxx == null) {
+            throw new IllegalStateException("no C++ compiler found (looked for $CXX, g++, c++); " + INSTALL_HINT);
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + outDir, e);
+        }
+        List<String> command = new ArrayList<>(List.of(cxx, "-O2", "-DNDEBUG", "-std=c++17", "-pthread",
+                "-I" + sourceDir.resolve("include"), "-I" + sourceDir.resolve("ggml/include"), "-I" + sourceDir.resolve("common"),
+                "-I" + sourceDir.resolve("vendor"), "-I" + bench,
+                bench.resolve("llama-bench.cpp").toString(), bench.resolve("main.cpp").toString(), "-o", binary.toString(),
+                "-L" + nativesDir, "-Wl,-rpath," + nativesDir));
+        for (String prefix : List.of("libllama-common", "libllama.", "libggml.", "libggml-base")) {
+            command.add("-l:" + sharedLibrary(nativesDir, prefix));
+        }
+        log.accept("compiling llama-bench against the prebuilt natives in " + nativesDir);
+        exec(command, log);
+        return binary;
+    }
+
+    private static String sharedLibrary(Path dir, String prefix) {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(prefix) && n.endsWith(".so")).sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + prefix + "*.so in " + dir + "; run ./cascade4j natives pull"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
      * Runs {@code llama-bench -m gguf -t threads -p promptTokens -n genTokens -r repetitions -o json}
      * and reads its two tests (ppN and tgM).
      */
@@ -120,8 +166,16 @@ public final class LlamaBench {
         if (!Files.isRegularFile(gguf)) {
             throw new IllegalArgumentException("model file " + gguf + " not found; run ./cascade4j models pull");
         }
+        return run(binary, gguf, threads, promptTokens, genTokens, repetitions, null);
+    }
+
+    /** As {@link #run(Path, Path, int, int, int, int)}, in {@code workingDir}, where ggml looks for its CPU backend variants. */
+    public static Result run(Path binary, Path gguf, int threads, int promptTokens, int genTokens, int repetitions, Path workingDir) {
+        if (!Files.isRegularFile(gguf)) {
+            throw new IllegalArgumentException("model file " + gguf + " not found; run ./cascade4j models pull");
+        }
         String out = exec(List.of(binary.toString(), "-m", gguf.toString(), "-t", String.valueOf(threads), "-p", String.valueOf(promptTokens),
-                "-n", String.valueOf(genTokens), "-r", String.valueOf(repetitions), "-o", "json"), line -> { });
+                "-n", String.valueOf(genTokens), "-r", String.valueOf(repetitions), "-o", "json"), line -> { }, workingDir);
         return parse(out);
     }
 
@@ -177,10 +231,18 @@ public final class LlamaBench {
 
     /** Runs a command, streaming its standard output to {@code log}; stderr is kept for the error message. */
     private static String exec(List<String> command, Consumer<String> log) {
+        return exec(command, log, null);
+    }
+
+    private static String exec(List<String> command, Consumer<String> log, Path workingDir) {
         Path stderr = null;
         try {
             stderr = Files.createTempFile("llama-bench", ".err");
-            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+            if (workingDir != null) {
+                builder.directory(workingDir.toFile());
+            }
+            Process process = builder.start();
             StringBuilder out = new StringBuilder();
             try (var lines = process.inputReader().lines()) {
                 lines.forEach(line -> {
