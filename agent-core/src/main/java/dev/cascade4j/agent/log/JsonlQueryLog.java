@@ -208,7 +208,8 @@ public final class JsonlQueryLog implements QueryLog {
                     failed.incrementAndGet();
                     e.promise().tryFail(new QueryLogException("cannot serialise " + describe(e) + ": " + bad.getMessage(), bad));
                 }
-                if (buf.size() >= WRITE_CHUNK) {
+                // segments rotate at a line boundary once they reach the limit
+                if (buf.size() >= WRITE_CHUNK || segmentSize + buf.size() >= maxSegmentBytes) {
                     flush(buf, inBuf);
                 }
             }
@@ -336,9 +337,11 @@ public final class JsonlQueryLog implements QueryLog {
     private void openSegment(Path path, boolean fresh) throws IOException {
         FileChannel ch = fresh
                 ? FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.READ);
+                : FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
         try {
             long size = ch.size();
+            // the only writer (see writer.lock), so positioning at the end is as good as O_APPEND
+            ch.position(size);
             if (size > 0) {
                 ByteBuffer last = ByteBuffer.allocate(1);
                 ch.read(last, size - 1);

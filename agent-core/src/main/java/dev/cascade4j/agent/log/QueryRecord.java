@@ -147,6 +147,7 @@ public record QueryRecord(
         public Request {
             messages = messages == null ? List.of() : List.copyOf(messages);
             tools = tools == null ? JsonNodeFactory.instance.arrayNode() : tools;
+            responseSchema = responseSchema == null || responseSchema.isNull() ? null : responseSchema;
         }
 
         public static Request from(GenerationRequest r) {

@@ -49,10 +49,10 @@ public final class Redactor {
             "\\b[0-9a-fA-F]{32,}\\b",
             "(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}={0,2}"));
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer|Basic|token)(\\s+|[=:]\\s*)([A-Za-z0-9._~+/=-]{8,})");
-    private static final Pattern CARD = Pattern.compile("(?<![\\d.,-])\\d(?:[ -]?\\d){12,18}(?![\\d.,])");
+    private static final Pattern CARD = Pattern.compile("(?<![\\d-])(?<!\\d[.,])\\d(?:[ -]?\\d){12,18}(?!\\d|[.,-]\\d)");
     private static final Pattern PHONE = Pattern.compile(String.join("|",
             "(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,5}(?![\\w])",
-            "(?<![\\w.-])(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{2,4}[ .-]\\d{3,4}(?![\\w.-])"));
+            "(?<![\\w-])(?<!\\d[.-])(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{2,4}[ .-]\\d{3,4}(?!\\w|[.-]\\d)"));
 
     private final Set<Kind> kinds;
 
