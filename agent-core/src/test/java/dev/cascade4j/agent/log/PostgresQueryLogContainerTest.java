@@ -1,24 +1,24 @@
 package dev.cascade4j.agent.log;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.vertx.pgclient.PgConnectOptions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /** The same tests against a throwaway PostgreSQL in Docker; skipped when no Docker engine answers. */
 class PostgresQueryLogContainerTest extends PostgresQueryLogContract {
+    private static final boolean DOCKER = DockerClientFactory.instance().isDockerAvailable();
     private PostgreSQLContainer container;
 
-    @BeforeAll
     @Override
-    void start() throws Exception {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker engine: the Testcontainers PostgreSQL is skipped");
+    String unavailable() {
+        return DOCKER ? null : "no Docker engine: the Testcontainers PostgreSQL is skipped";
+    }
+
+    @Override
+    void startServer() {
         container = new PostgreSQLContainer("postgres:16-alpine");
         container.start();
-        super.start();
     }
 
     @AfterAll

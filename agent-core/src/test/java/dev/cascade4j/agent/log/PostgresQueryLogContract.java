@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -36,8 +38,24 @@ abstract class PostgresQueryLogContract {
     /** Connection to an empty-or-disposable database; the test drops the log's tables first. */
     abstract PgConnectOptions connectOptions();
 
+    /** Why there is no server here, or {@code null} when there is one. */
+    abstract String unavailable();
+
+    /** Starts the server when the subclass manages one. */
+    void startServer() {
+    }
+
+    @BeforeEach
+    void requireServer() {
+        assumeTrue(unavailable() == null, unavailable());
+    }
+
     @BeforeAll
     void start() throws Exception {
+        if (unavailable() != null) {
+            return;
+        }
+        startServer();
         vertx = Vertx.vertx();
         Pool admin = PgBuilder.pool().connectingTo(connectOptions()).using(vertx).build();
         await(admin.query("DROP TABLE IF EXISTS cascade4j_queries, cascade4j_schema_version").execute());

@@ -1,9 +1,6 @@
 package dev.cascade4j.agent.log;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.vertx.pgclient.PgConnectOptions;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Against the server named by {@code CASCADE4J_TEST_PG_URL} ({@code postgresql://host:port/db}),
@@ -13,12 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresQueryLogTest extends PostgresQueryLogContract {
     private static final String URL = System.getenv("CASCADE4J_TEST_PG_URL");
 
-    @BeforeAll
     @Override
-    void start() throws Exception {
-        assumeTrue(URL != null && !URL.isBlank(), "CASCADE4J_TEST_PG_URL is not set: no PostgreSQL for this test "
-                + "(.ci/run starts one; or source .ci/postgres before ./mvnw test)");
-        super.start();
+    String unavailable() {
+        return URL != null && !URL.isBlank() ? null : "CASCADE4J_TEST_PG_URL is not set: no PostgreSQL for this test "
+                + "(.ci/run starts one; or run `. .ci/postgres` before ./mvnw -B test)";
     }
 
     @Override
