@@ -35,6 +35,17 @@ public final class QueryLogVerticle extends VerticleBase {
         this.opener = Objects.requireNonNull(opener, "opener");
     }
 
+    /** The embedded default: JSONL segments in {@code dataDir/queries} (see {@link DataDirectory}). */
+    public static QueryLogVerticle jsonl(java.nio.file.Path dataDir, Redactor redactor) {
+        return new QueryLogVerticle(v -> Future.succeededFuture(
+                JsonlQueryLog.builder(DataDirectory.queries(dataDir)).redactor(redactor).open()));
+    }
+
+    /** The production sink: PostgreSQL, schema created or migrated on start; the deployment fails if it cannot connect. */
+    public static QueryLogVerticle postgres(io.vertx.pgclient.PgConnectOptions options, Redactor redactor) {
+        return new QueryLogVerticle(v -> PostgresQueryLog.builder(v, options).redactor(redactor).open().map(l -> l));
+    }
+
     /** A verticle over a log opened elsewhere; the verticle closes it on stop. */
     public static QueryLogVerticle of(QueryLog log) {
         return new QueryLogVerticle(v -> Future.succeededFuture(log));

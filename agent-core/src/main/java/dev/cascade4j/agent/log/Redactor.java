@@ -69,6 +69,26 @@ public final class Redactor {
         return new Redactor(kinds);
     }
 
+    /** From configuration: {@code all}, {@code none}, or kinds separated by commas ({@code email,phone,card,secret}). */
+    public static Redactor parse(String spec) {
+        String s = spec == null ? "all" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("all")) {
+            return all();
+        }
+        if (s.equals("none") || s.isEmpty()) {
+            return NONE;
+        }
+        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+        for (String part : s.split("\\s*,\\s*")) {
+            try {
+                kinds.add(Kind.valueOf(part.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown redaction kind '" + part + "'; use all, none, or some of email, phone, card, secret");
+            }
+        }
+        return of(kinds);
+    }
+
     public Set<Kind> kinds() {
         return EnumSet.copyOf(kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : kinds);
     }

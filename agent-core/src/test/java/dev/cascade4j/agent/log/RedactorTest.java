@@ -56,6 +56,11 @@ class RedactorTest {
         assertEquals("[EMAIL] +1 415 555 2671 4111 1111 1111 1111 sk-proj-abcDEF1234567890xyzXYZ",
                 onlyEmail.redact("a@b.io +1 415 555 2671 4111 1111 1111 1111 sk-proj-abcDEF1234567890xyzXYZ"));
         assertEquals("a@b.io", Redactor.NONE.redact("a@b.io"));
+        assertEquals(EnumSet.of(Redactor.Kind.CARD, Redactor.Kind.SECRET), Redactor.parse("card, secret").kinds());
+        assertEquals(EnumSet.allOf(Redactor.Kind.class), Redactor.parse("all").kinds());
+        assertEquals(EnumSet.noneOf(Redactor.Kind.class), Redactor.parse("none").kinds());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Redactor.parse("email,ssn"));
+        assertTrue(e.getMessage().contains("'ssn'"), e.getMessage());
     }
 
     @Test
