@@ -151,13 +151,16 @@ class JsonlQueryLogTest {
     void aFolderThatCannotBeCreatedFailsEachAppendWithoutThrowing() throws Exception {
         Path notADir = tmp.resolve("file");
         Files.writeString(notADir, "x");
-        JsonlQueryLog log = JsonlQueryLog.builder(notADir.resolve("queries")).open();
+        var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        JsonlQueryLog log = JsonlQueryLog.builder(notADir.resolve("queries")).meterRegistry(metrics).open();
         Throwable t = failure(log.append(SampleRecords.record("x")));
         assertInstanceOf(QueryLogException.WriteFailed.class, t);
         assertTrue(t.getMessage().contains(notADir.resolve("queries").toString()), t.getMessage());
         assertInstanceOf(QueryLogException.WriteFailed.class, failure(log.append(SampleRecords.record("y"))));
         assertEquals(2, log.stats().failed());
         assertNotNull(log.stats().lastError());
+        assertEquals(2.0, metrics.get("cascade4j.querylog.failed").tag("sink", "jsonl").functionCounter().count());
+        assertEquals(0.0, metrics.get("cascade4j.querylog.acknowledged").functionCounter().count());
         await(log.close());
     }
 
