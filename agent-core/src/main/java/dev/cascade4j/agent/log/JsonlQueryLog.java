@@ -281,9 +281,6 @@ public final class JsonlQueryLog implements QueryLog {
                 }
                 e.promise().tryComplete();
             }
-            if (segmentSize >= maxSegmentBytes) {
-                rotate();
-            }
         } catch (IOException | RuntimeException ex) {
             String msg = "cannot write the query log in " + dir + ": " + reason(ex);
             lastError = msg;
@@ -299,6 +296,16 @@ public final class JsonlQueryLog implements QueryLog {
         } finally {
             buf.reset();
             inBuf.clear();
+        }
+        if (channel != null && segmentSize >= maxSegmentBytes) {
+            try {
+                rotate();
+            } catch (IOException ex) {
+                // the lines are written; only the next segment could not be started
+                lastError = "cannot rotate the query log in " + dir + ": " + reason(ex);
+                warnWrite.warn(lastError + "; retried at the next write");
+                closeChannelQuietly();
+            }
         }
     }
 

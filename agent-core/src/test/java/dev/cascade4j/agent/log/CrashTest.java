@@ -30,6 +30,16 @@ class CrashTest {
                 AppendUntilKilled.class.getName(), tmp.toString(), String.valueOf(256 * 1024))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
+        // a writer that hangs instead of printing must not hang the build
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                if (!child.waitFor(120, TimeUnit.SECONDS)) {
+                    child.toHandle().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         List<String> printed = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -45,6 +55,7 @@ class CrashTest {
             child.destroyForcibly();
         }
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        watchdog.interrupt();
         assertEquals(137, child.exitValue(), "the writer was killed by SIGKILL");
         assertTrue(printed.size() >= 5000, "the writer acknowledged " + printed.size());
 
