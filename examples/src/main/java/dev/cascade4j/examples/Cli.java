@@ -46,8 +46,9 @@ public final class Cli {
               export --format openai-chat|hf-messages --out FILE [--route R] [--since T]
                      [--only teacher|accepted|corrected] [--val-split 0.1] [--data-dir DIR]
                                    write logged subtasks as a fine-tuning file (validation share to FILE.val.jsonl)
-              clusters [--k N] [--route R] [--since T] [--data-dir DIR]
-                                   group logged subtasks by meaning; size, escalation rate and samples per group
+              clusters [--k N | --similarity S] [--route R] [--since T] [--data-dir DIR]
+                                   group logged subtasks by meaning (k-means, k by silhouette unless given; or
+                                   agglomerative, merging while mean cosine similarity >= S); size, escalation rate, samples
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else

@@ -61,6 +61,9 @@ final class LogCommands {
             if (o.containsKey("k")) {
                 b.k(Cli.intOption(o, "k", 0));
             }
+            if (o.containsKey("similarity")) {
+                b.similarityCut(number(o, "similarity"));
+            }
             if (o.containsKey("max-k")) {
                 b.maxK(Cli.intOption(o, "max-k", 12));
             }

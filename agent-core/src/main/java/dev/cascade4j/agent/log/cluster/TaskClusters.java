@@ -15,9 +15,10 @@ import java.util.TreeMap;
 
 /**
  * Groups logged subtasks by the meaning of their query (the last user message): embeds them, then
- * k-means on unit vectors (cosine), with k chosen by the best mean silhouette when not given. A
- * large cluster with a high escalation rate is a task a new specialist SLM would take off the
- * large model.
+ * k-means on unit vectors (cosine), with k chosen by the best mean silhouette when not given; or,
+ * with a similarity cut, average-linkage agglomerative clustering that merges groups while their
+ * mean cosine similarity is at least the cut. A large cluster with a high escalation rate is a task
+ * a new specialist SLM would take off the large model.
  */
 public final class TaskClusters {
     private final EmbeddingModel embeddings;
@@ -25,8 +26,13 @@ public final class TaskClusters {
     private final int maxK;
     private final long seed;
     private final int samples;
+    private final double similarityCut;
+
+    /** Agglomerative clustering keeps n² similarities; beyond this, use k-means. */
+    static final int MAX_AGGLOMERATIVE = 3000;
 
     private TaskClusters(Builder b) {
+        this.similarityCut = b.similarityCut;
         this.embeddings = b.embeddings;
         this.k = b.k;
         this.maxK = b.maxK;
@@ -66,7 +72,11 @@ public final class TaskClusters {
         int[] best;
         double bestSil;
         int chosenK;
-        if (k > 0) {
+        if (!Double.isNaN(similarityCut)) {
+            best = agglomerative(x, similarityCut);
+            chosenK = Arrays.stream(best).max().orElse(0) + 1;
+            bestSil = chosenK < 2 ? 0 : silhouette(x, best, chosenK);
+        } else if (k > 0) {
             chosenK = Math.min(k, n);
             best = kmeans(x, chosenK);
             bestSil = silhouette(x, best, chosenK);
@@ -115,6 +125,76 @@ public final class TaskClusters {
         }
         out.sort(Comparator.comparingInt(TaskCluster::escalated).reversed().thenComparing(Comparator.comparingInt(TaskCluster::size).reversed()));
         return out;
+    }
+
+    /**
+     * Average linkage: repeatedly merges the two most similar groups (mean pairwise cosine
+     * similarity, updated by the Lance-Williams rule) while that similarity is at least {@code cut}.
+     */
+    static int[] agglomerative(float[][] x, double cut) {
+        int n = x.length;
+        if (n > MAX_AGGLOMERATIVE) {
+            throw new IllegalArgumentException("agglomerative clustering handles up to " + MAX_AGGLOMERATIVE
+                    + " subtasks, got " + n + "; use k-means (no similarity cut) or narrow with --route/--since");
+        }
+        double[][] sim = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                sim[i][j] = sim[j][i] = dot(x[i], x[j]);
+            }
+        }
+        int[] size = new int[n];
+        int[] parent = new int[n];
+        boolean[] alive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            size[i] = 1;
+            parent[i] = i;
+            alive[i] = true;
+        }
+        while (true) {
+            int a = -1;
+            int b = -1;
+            double bestSim = cut;
+            for (int i = 0; i < n; i++) {
+                if (!alive[i]) {
+                    continue;
+                }
+                for (int j = i + 1; j < n; j++) {
+                    if (alive[j] && sim[i][j] >= bestSim) {
+                        bestSim = sim[i][j];
+                        a = i;
+                        b = j;
+                    }
+                }
+            }
+            if (a < 0) {
+                break;
+            }
+            for (int m = 0; m < n; m++) {
+                if (alive[m] && m != a && m != b) {
+                    sim[a][m] = sim[m][a] = (size[a] * sim[a][m] + size[b] * sim[b][m]) / (size[a] + size[b]);
+                }
+            }
+            size[a] += size[b];
+            alive[b] = false;
+            for (int m = 0; m < n; m++) {
+                if (parent[m] == b) {
+                    parent[m] = a;
+                }
+            }
+        }
+        int[] label = new int[n];
+        Arrays.fill(label, -1);
+        int next = 0;
+        int[] assign = new int[n];
+        for (int i = 0; i < n; i++) {
+            int root = parent[i];
+            if (label[root] < 0) {
+                label[root] = next++;
+            }
+            assign[i] = label[root];
+        }
+        return assign;
     }
 
     /** k-means++ seeding and Lloyd iterations on unit vectors; the best of a few restarts by inertia. */
@@ -265,6 +345,7 @@ public final class TaskClusters {
         private int maxK = 12;
         private long seed = 42;
         private int samples = 3;
+        private double similarityCut = Double.NaN;
 
         private Builder(EmbeddingModel embeddings) {
             this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
@@ -284,6 +365,15 @@ public final class TaskClusters {
                 throw new IllegalArgumentException("maxK must be at least 2, got " + maxK);
             }
             this.maxK = maxK;
+            return this;
+        }
+
+        /** Agglomerative clustering instead of k-means: groups merge while their mean cosine similarity is at least {@code cut}. */
+        public Builder similarityCut(double cut) {
+            if (!(cut > -1 && cut < 1)) {
+                throw new IllegalArgumentException("the similarity cut must be between -1 and 1 (e.g. 0.5), got " + cut);
+            }
+            this.similarityCut = cut;
             return this;
         }
 

@@ -57,6 +57,20 @@ class TaskClustersTest {
         }
         assertTrue(seen.contains("(none)"));
 
+        ClusterReport agglomerative = TaskClusters.builder(new AllMiniLmL6V2QuantizedEmbeddingModel()).similarityCut(0.18).build().cluster(records);
+        assertEquals(3, agglomerative.k(), agglomerative.describe());
+        assertEquals(Map.of("sql", 5), agglomerative.clusters().getFirst().routes(), agglomerative.describe());
+        for (TaskCluster c : agglomerative.clusters()) {
+            assertEquals(5, c.size(), agglomerative.describe());
+        }
+
+        // a higher cut only splits groups: at 0.3 the loosest topic breaks up, every group stays one topic
+        ClusterReport strict = TaskClusters.builder(new AllMiniLmL6V2QuantizedEmbeddingModel()).similarityCut(0.3).build().cluster(records);
+        assertTrue(strict.k() > 3, strict.describe());
+        strict.clusters().forEach(c -> assertEquals(1, c.routes().size(), strict.describe()));
+        ClusterReport loose = TaskClusters.builder(new AllMiniLmL6V2QuantizedEmbeddingModel()).similarityCut(0.05).build().cluster(records);
+        assertTrue(loose.k() < 3, loose.describe());
+
         ClusterReport fixed = TaskClusters.builder(new AllMiniLmL6V2QuantizedEmbeddingModel()).k(2).build().cluster(records);
         assertEquals(2, fixed.clusters().size());
         assertEquals(15, fixed.clusters().stream().mapToInt(TaskCluster::size).sum());
