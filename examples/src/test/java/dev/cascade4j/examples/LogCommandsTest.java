@@ -70,6 +70,16 @@ class LogCommandsTest {
         assertEquals("Lima", peru.at("/messages/1/content").asText());
         assertTrue(printed.toString().contains("1 duplicate request"), printed.toString());
 
+        printed.reset();
+        System.setOut(new PrintStream(printed, true));
+        try {
+            assertEquals(0, Cli.run(new String[] {"clusters", "--data-dir", tmp.toString(), "--k", "2"}));
+        } finally {
+            System.setOut(saved);
+        }
+        assertTrue(printed.toString().startsWith("3 subtasks in 2 clusters"), printed.toString());
+        assertTrue(printed.toString().contains("Capital of Peru?"), printed.toString());
+
         var bad = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"export", "--format", "csv", "--out", "x", "--data-dir", tmp.toString()}));
         assertTrue(bad.getMessage().contains("openai-chat or hf-messages"), bad.getMessage());
         var missing = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"clusters", "--data-dir", tmp.resolve("none").toString()}));
