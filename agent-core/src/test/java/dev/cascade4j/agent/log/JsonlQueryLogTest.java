@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Future;
@@ -184,15 +183,37 @@ class JsonlQueryLogTest {
 
     @Test
     void aReadOnlyFolderIsReported() throws Exception {
-        assumeFalse("root".equals(System.getProperty("user.name")), "root writes to read-only folders; the other folder tests cover this case");
         Path ro = Files.createDirectory(tmp.resolve("ro"));
-        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        // root ignores permission bits; the immutable attribute stops root too
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            assumeTrue(run("chattr", "+i", ro.toString()), "root ignores read-only folders and chattr +i is unavailable here");
+        } else {
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        }
         try {
             JsonlQueryLog log = JsonlQueryLog.builder(ro).open();
-            assertInstanceOf(QueryLogException.WriteFailed.class, failure(log.append(SampleRecords.record("x"))));
+            Throwable t = failure(log.append(SampleRecords.record("x")));
+            assertInstanceOf(QueryLogException.WriteFailed.class, t);
+            assertTrue(t.getMessage().contains(ro.toString()), t.getMessage());
+            assertEquals(1, log.stats().failed());
             await(log.close());
         } finally {
-            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+            if (root) {
+                run("chattr", "-i", ro.toString());
+            } else {
+                Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+    }
+
+    private static boolean run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
         }
     }
 
