@@ -19,6 +19,12 @@ public interface QueryLog {
      */
     String FEEDBACK_ADDRESS = "cascade4j.log.feedback";
 
+    /**
+     * Event-bus address for records coming from another JVM (a {@link QueryRecord} with
+     * {@link QueryRecordCodec}, or its JSON); see {@link RoutedAnswerForwarder}.
+     */
+    String RECORDS_ADDRESS = "cascade4j.log.records";
+
     /** Appends one record. Fails with {@link QueryLogException.Dropped} at once when the log is saturated. */
     Future<Void> append(QueryRecord record);
 

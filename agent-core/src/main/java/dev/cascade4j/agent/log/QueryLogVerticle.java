@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Writes every routed subtask published on {@link Router#ROUTED_ADDRESS} to a {@link QueryLog}, and
- * attaches feedback sent to {@link QueryLog#FEEDBACK_ADDRESS}. Deployable alone: with a clustered
- * event bus the log writer can run in its own JVM (publish {@link QueryRecord} JSON there, since a
- * {@link RoutedAnswer} travels with a local codec only).
+ * Writes every routed subtask published on {@link Router#ROUTED_ADDRESS} in this JVM, and every
+ * record published on {@link QueryLog#RECORDS_ADDRESS} anywhere on the (possibly clustered) bus, to
+ * a {@link QueryLog}; attaches feedback sent to {@link QueryLog#FEEDBACK_ADDRESS}. Deployable alone:
+ * in its own JVM it receives what a {@link RoutedAnswerForwarder} beside the router publishes (a
+ * {@link RoutedAnswer} travels with a local codec only, so that address is consumed locally).
  *
  * <p>The handlers only convert and enqueue; the log writes off the event loop.
  */
@@ -28,6 +29,7 @@ public final class QueryLogVerticle extends VerticleBase {
     private final AtomicLong malformed = new AtomicLong();
     private QueryLog log;
     private MessageConsumer<Object> routed;
+    private MessageConsumer<Object> records;
     private MessageConsumer<Object> feedback;
 
     /** A verticle that opens its log on start (and closes it on stop). */
@@ -55,9 +57,11 @@ public final class QueryLogVerticle extends VerticleBase {
     public Future<?> start() {
         return opener.apply(vertx).compose(opened -> {
             this.log = opened;
-            routed = vertx.eventBus().consumer(Router.ROUTED_ADDRESS, this::onRouted);
+            registerCodec(vertx);
+            routed = vertx.eventBus().localConsumer(Router.ROUTED_ADDRESS, this::onRouted);
+            records = vertx.eventBus().consumer(QueryLog.RECORDS_ADDRESS, this::onRouted);
             feedback = vertx.eventBus().consumer(QueryLog.FEEDBACK_ADDRESS, this::onFeedback);
-            return Future.all(routed.completion(), feedback.completion());
+            return Future.all(routed.completion(), records.completion(), feedback.completion());
         });
     }
 
@@ -65,7 +69,17 @@ public final class QueryLogVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> a = routed == null ? Future.succeededFuture() : routed.unregister();
         Future<Void> b = feedback == null ? Future.succeededFuture() : feedback.unregister();
-        return Future.all(a, b).compose(x -> log == null ? Future.succeededFuture() : log.close());
+        Future<Void> c = records == null ? Future.succeededFuture() : records.unregister();
+        return Future.all(a, b, c).compose(x -> log == null ? Future.succeededFuture() : log.close());
+    }
+
+    /** Registers {@link QueryRecordCodec} as the default for QueryRecord once per Vert.x instance. */
+    static void registerCodec(Vertx vertx) {
+        try {
+            vertx.eventBus().registerDefaultCodec(QueryRecord.class, new QueryRecordCodec());
+        } catch (IllegalStateException alreadyRegistered) {
+            // another log verticle or forwarder in this Vert.x did it
+        }
     }
 
     public QueryLog log() {
@@ -91,7 +105,7 @@ public final class QueryLogVerticle extends VerticleBase {
             };
         } catch (RuntimeException e) {
             malformed.incrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "not logged: a message on " + Router.ROUTED_ADDRESS
+            LOG.log(System.Logger.Level.WARNING, "not logged: a message on " + msg.address()
                     + " is not a RoutedAnswer or QueryRecord: " + e.getMessage());
             return;
         }

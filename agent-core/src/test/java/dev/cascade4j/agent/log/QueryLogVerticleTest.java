@@ -35,6 +35,16 @@ class QueryLogVerticleTest {
     }
 
     @Test
+    void theRecordCodecCarriesAWholeRecordAcrossJvms() {
+        QueryRecord r = QueryRecord.from(SampleRecords.escalated("w-1", "Lima", Instant.parse("2026-05-01T12:00:00.5Z")))
+                .withFeedback(new QueryRecord.Feedback(QueryRecord.Rating.GOOD, "ok", Instant.parse("2026-05-02T00:00:00Z")));
+        QueryRecordCodec codec = new QueryRecordCodec();
+        io.vertx.core.buffer.Buffer wire = io.vertx.core.buffer.Buffer.buffer().appendString("header");
+        codec.encodeToWire(wire, r);
+        assertEquals(r, codec.decodeFromWire(6, wire));
+    }
+
+    @Test
     void logsWhatTheRouterPublishesAndFeedbackSentOverTheBus() throws Exception {
         JsonlQueryLog log = JsonlQueryLog.builder(tmp).open();
         QueryLogVerticle verticle = QueryLogVerticle.of(log);
@@ -45,6 +55,9 @@ class QueryLogVerticleTest {
         // a QueryRecord's JSON, as a writer in another JVM receives it
         vertx.eventBus().publish(Router.ROUTED_ADDRESS, new JsonObject(QueryLogJson.write(QueryRecord.from(SampleRecords.conversation("v-3", t)))));
         vertx.eventBus().publish(Router.ROUTED_ADDRESS, "not a record");
+        // what a forwarder in the router's JVM publishes: here through the forwarder itself
+        String fwd = await(vertx.deployVerticle(new RoutedAnswerForwarder()));
+        vertx.eventBus().publish(Router.ROUTED_ADDRESS, SampleRecords.kept("v-4", "Rome", t.plusSeconds(3)));
 
         JsonObject reply = (JsonObject) await(vertx.eventBus().request(QueryLog.FEEDBACK_ADDRESS,
                 new FeedbackMessage("v-2", QueryRecord.Rating.GOOD, "Oslo it is").toJson())).body();
@@ -53,9 +66,12 @@ class QueryLogVerticleTest {
         assertEquals(400, ((ReplyException) bad).failureCode());
         assertTrue(bad.getMessage().contains("good"), bad.getMessage());
 
+        await(vertx.undeploy(fwd));
         await(vertx.undeploy(dep)); // closes the log: everything queued is written
         List<QueryRecord> back = JsonlSegments.scan(tmp, LogQuery.ALL).records();
-        assertEquals(List.of("v-1", "v-2", "v-3"), back.stream().map(QueryRecord::id).toList());
+        // v-4 arrives twice (locally, and forwarded on the records address) and is stored twice:
+        // a forwarder belongs in the router's JVM, the verticle in another one
+        assertEquals(List.of("v-1", "v-2", "v-3", "v-4"), back.stream().map(QueryRecord::id).distinct().toList());
         assertEquals("Oslo it is", back.get(1).feedback().correction());
         assertEquals("{\"city\":\"Oslo\"}", back.get(1).teacherAnswer().toolCalls().getFirst().arguments());
         assertEquals(1, verticle.malformedMessages());
