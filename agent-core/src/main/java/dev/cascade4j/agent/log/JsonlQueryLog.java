@@ -59,6 +59,7 @@ public final class JsonlQueryLog implements QueryLog {
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastError;
     private volatile boolean closing;
+    private volatile boolean writerDone;
     private final Promise<Void> closed = Promise.promise();
     private final RateLimitedWarning warnDrop = new RateLimitedWarning();
     private final RateLimitedWarning warnWrite = new RateLimitedWarning();
@@ -131,6 +132,9 @@ public final class JsonlQueryLog implements QueryLog {
         }
         if (e instanceof AppendEntry) {
             appended.incrementAndGet();
+        }
+        if (writerDone) {
+            failQueued();
         }
         return e.promise().future();
     }
@@ -218,7 +222,13 @@ public final class JsonlQueryLog implements QueryLog {
             }
             batch.clear();
         }
-        // Anything still queued after close fails rather than hangs.
+        writerDone = true;
+        failQueued();
+    }
+
+    // Anything queued after close fails rather than hangs. The writer sets writerDone before its last
+    // drain, and offer() drains again when it sees the flag, so no entry is left behind.
+    private void failQueued() {
         Entry e;
         while ((e = queue.poll()) != null) {
             e.promise().tryFail(new QueryLogException("query log " + dir + " is closed"));
