@@ -106,22 +106,72 @@ public final class Redactor {
         if (text == null || text.isEmpty() || kinds.isEmpty()) {
             return text;
         }
+        int candidates = candidates(text);
+        if (candidates == 0) {
+            return text;
+        }
         String out = text;
-        if (kinds.contains(Kind.SECRET)) {
+        if ((candidates & SECRET_BIT) != 0) {
             out = BEARER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + Kind.SECRET.placeholder));
             out = SECRET.matcher(out).replaceAll(m -> looksSecret(m.group()) ? Kind.SECRET.placeholder : Matcher.quoteReplacement(m.group()));
         }
-        if (kinds.contains(Kind.EMAIL)) {
+        if ((candidates & EMAIL_BIT) != 0) {
             out = EMAIL.matcher(out).replaceAll(Kind.EMAIL.placeholder.replace("[", "\\["));
         }
-        if (kinds.contains(Kind.CARD)) {
+        if ((candidates & CARD_BIT) != 0) {
             out = CARD.matcher(out).replaceAll(m -> luhn(m.group()) ? "\\[CARD]" : Matcher.quoteReplacement(m.group()));
         }
-        if (kinds.contains(Kind.PHONE)) {
+        if ((candidates & PHONE_BIT) != 0) {
             out = PHONE.matcher(out).replaceAll(m -> phoneDigits(m.group()) ? "\\[PHONE]" : Matcher.quoteReplacement(m.group()));
         }
         return out;
     }
+
+    private static final int EMAIL_BIT = 1;
+    private static final int PHONE_BIT = 2;
+    private static final int CARD_BIT = 4;
+    private static final int SECRET_BIT = 8;
+
+    /**
+     * Which enabled kinds could match, from one cheap pass over the text: an '@' for e-mail, 8 or
+     * more digits for phones (13 for cards), a 14-character run of key characters or an
+     * authorization keyword for secrets. Most logged text has none, and skips every pattern.
+     */
+    private int candidates(String text) {
+        int digits = 0;
+        int run = 0;
+        int longestRun = 0;
+        boolean at = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '@') {
+                at = true;
+            }
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '_' || c == '-') {
+                longestRun = Math.max(longestRun, ++run);
+            } else {
+                run = 0;
+            }
+        }
+        int out = 0;
+        if (at && kinds.contains(Kind.EMAIL)) {
+            out |= EMAIL_BIT;
+        }
+        if (digits >= 8 && kinds.contains(Kind.PHONE)) {
+            out |= PHONE_BIT;
+        }
+        if (digits >= 13 && kinds.contains(Kind.CARD)) {
+            out |= CARD_BIT;
+        }
+        if (kinds.contains(Kind.SECRET) && (longestRun >= 14 || AUTH_WORD.matcher(text).find())) {
+            out |= SECRET_BIT;
+        }
+        return out;
+    }
+
+    private static final Pattern AUTH_WORD = Pattern.compile("(?i)bearer|basic|token");
 
     /**
      * Redacts a JSON text (tool-call arguments) value by value, so that the result still parses: a
@@ -131,6 +181,9 @@ public final class Redactor {
     public String redactJsonText(String json) {
         if (json == null || json.isEmpty() || kinds.isEmpty()) {
             return json;
+        }
+        if (candidates(json) == 0) {
+            return json; // nothing could match in any value: skip parsing
         }
         JsonNode tree;
         try {
