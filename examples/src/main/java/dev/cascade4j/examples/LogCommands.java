@@ -44,14 +44,15 @@ final class LogCommands {
         } catch (IllegalArgumentException e) {
             throw new Cli.UsageException(e.getMessage());
         }
-        List<QueryRecord> records = read(o);
+        // every record: the exporter filters, so that the report says what --route and --since dropped
+        List<QueryRecord> records = read(o, LogQuery.ALL);
         ExportReport report = b.build().write(records, Path.of(o.get("out")));
         System.out.print(report.describe());
         return 0;
     }
 
     static int clusters(Map<String, String> o) {
-        List<QueryRecord> records = read(o);
+        List<QueryRecord> records = read(o, new LogQuery(o.get("route"), since(o), 0));
         if (records.size() < 2) {
             System.out.println("the log holds " + records.size() + " subtasks; clustering needs at least 2");
             return 1;
@@ -75,13 +76,13 @@ final class LogCommands {
         return 0;
     }
 
-    private static List<QueryRecord> read(Map<String, String> o) {
+    private static List<QueryRecord> read(Map<String, String> o, LogQuery query) {
         Path data = o.containsKey("data-dir") ? Path.of(o.get("data-dir")) : DataDirectory.root();
         Path dir = DataDirectory.queries(data);
         if (!Files.isDirectory(dir)) {
             throw new Cli.UsageException("no query log in " + dir + "; run traffic through ./cascade4j serve first, or pass --data-dir DIR");
         }
-        JsonlSegments.Scan scan = JsonlSegments.scan(dir, new LogQuery(o.get("route"), since(o), 0));
+        JsonlSegments.Scan scan = JsonlSegments.scan(dir, query);
         System.err.printf("read %d records from %d segment(s) in %s%s%n", scan.records().size(), scan.segments(), dir,
                 scan.skippedLines() == 0 ? "" : " (" + scan.skippedLines() + " torn line(s) skipped)");
         return scan.records();

@@ -69,6 +69,7 @@ class LogCommandsTest {
         assertEquals("Capital of Peru?", peru.at("/messages/0/content").asText());
         assertEquals("Lima", peru.at("/messages/1/content").asText());
         assertTrue(printed.toString().contains("1 duplicate request"), printed.toString());
+        assertTrue(printed.toString().contains("read 3 records"), printed.toString());
 
         printed.reset();
         System.setOut(new PrintStream(printed, true));
