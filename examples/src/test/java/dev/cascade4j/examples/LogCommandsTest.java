@@ -1,0 +1,89 @@
+package dev.cascade4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade4j.agent.log.DataDirectory;
+import dev.cascade4j.agent.log.JsonlQueryLog;
+import dev.cascade4j.agent.log.QueryRecord;
+import dev.cascade4j.inference.Confidence;
+import dev.cascade4j.inference.FinishReason;
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.inference.Timings;
+import dev.cascade4j.inference.Usage;
+import dev.cascade4j.router.EscalationReason;
+import dev.cascade4j.router.RoutedAnswer;
+import dev.cascade4j.router.RoutingDecision;
+import dev.cascade4j.router.Subtask;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogCommandsTest {
+    @TempDir
+    Path tmp;
+
+    static RoutedAnswer routed(String id, String question, String slm, String teacher) {
+        GenerationRequest req = GenerationRequest.builder().user(question).build();
+        GenerationResult s = new GenerationResult(slm, List.of(), FinishReason.STOP, Confidence.NONE, new Usage(5, 0, 3, 0), new Timings(0, 1, 1));
+        GenerationResult t = teacher == null ? null
+                : new GenerationResult(teacher, List.of(), FinishReason.STOP, Confidence.NONE, new Usage(5, 0, 3, 0), new Timings(0, 1, 1));
+        return new RoutedAnswer(new Subtask(id, req, null, null, Instant.parse("2026-06-01T00:00:00Z")),
+                new RoutingDecision(id, "facts", 0.9, teacher == null ? 0.9 : 0.2, teacher != null,
+                        teacher == null ? EscalationReason.NONE : EscalationReason.LOW_GENERATION_CONFIDENCE, "m", false, ""),
+                t == null ? s : t, s, t, Duration.ofMillis(5), Duration.ofMillis(1));
+    }
+
+    @Test
+    void exportsTheLogInADataFolder() throws Exception {
+        JsonlQueryLog log = JsonlQueryLog.builder(DataDirectory.queries(tmp)).open();
+        log.append(QueryRecord.from(routed("1", "Capital of France?", "Paris", null)));
+        log.append(QueryRecord.from(routed("2", "Capital of Peru?", "Quito", "Lima")));
+        log.append(QueryRecord.from(routed("3", "Capital of France?", "Paris", null)));
+        log.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        Path out = tmp.resolve("train.jsonl");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true));
+        try {
+            assertEquals(0, Cli.run(new String[] {"export", "--format", "hf-messages", "--out", out.toString(), "--data-dir", tmp.toString(),
+                    "--since", "2026-05-01"}));
+        } finally {
+            System.setOut(saved);
+        }
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        JsonNode peru = new ObjectMapper().readTree(lines.get(1));
+        assertEquals("Capital of Peru?", peru.at("/messages/0/content").asText());
+        assertEquals("Lima", peru.at("/messages/1/content").asText());
+        assertTrue(printed.toString().contains("1 duplicate request"), printed.toString());
+        assertTrue(printed.toString().contains("read 3 records"), printed.toString());
+
+        printed.reset();
+        System.setOut(new PrintStream(printed, true));
+        try {
+            assertEquals(0, Cli.run(new String[] {"clusters", "--data-dir", tmp.toString(), "--k", "2"}));
+        } finally {
+            System.setOut(saved);
+        }
+        assertTrue(printed.toString().startsWith("3 subtasks in 2 clusters"), printed.toString());
+        assertTrue(printed.toString().contains("Capital of Peru?"), printed.toString());
+
+        var bad = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"export", "--format", "csv", "--out", "x", "--data-dir", tmp.toString()}));
+        assertTrue(bad.getMessage().contains("openai-chat or hf-messages"), bad.getMessage());
+        var missing = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"clusters", "--data-dir", tmp.resolve("none").toString()}));
+        assertTrue(missing.getMessage().contains("no query log in"), missing.getMessage());
+    }
+}
