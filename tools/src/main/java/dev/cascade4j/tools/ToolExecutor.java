@@ -84,7 +84,7 @@ public final class ToolExecutor implements AutoCloseable {
                 outcome = new ToolResult(name, Status.OK, output == null ? "" : output, List.of(), since(start));
             } catch (InterruptedException e) {
                 outcome = timedOut(tool, start);
-            } catch (Exception | LinkageError | AssertionError e) {
+            } catch (Throwable e) {
                 LOG.log(System.Logger.Level.DEBUG, "tool " + name + " failed", e);
                 outcome = new ToolResult(name, Status.FAILED, "tool " + name + " failed: "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of(), since(start));
