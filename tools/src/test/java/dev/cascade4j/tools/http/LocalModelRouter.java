@@ -17,7 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LocalModelRouter implements Router {
     private final LocalModel model;
     private final String name;
-    final ConcurrentLinkedQueue<CompletableFuture<GenerationResult>> started = new ConcurrentLinkedQueue<>();
+    final BlockingQueue<CompletableFuture<GenerationResult>> started = new LinkedBlockingQueue<>();
     final AtomicInteger submitted = new AtomicInteger();
 
     LocalModelRouter(LocalModel model) {
