@@ -62,6 +62,9 @@ public final class HttpBenchmark {
         int seconds = intOption(o, "duration", 10);
         int genSeconds = intOption(o, "gen-duration", 20);
         int genTokens = intOption(o, "gen-tokens", 8);
+        // One decode thread by default: wrk and the event loops need the other core, and llama.cpp's
+        // spinning thread barrier degrades badly when its threads are oversubscribed.
+        int threads = intOption(o, "threads", 1);
         String ref = o.getOrDefault("model", ModelStore.DEFAULT_MODEL);
         String cachedBody = "{\"model\":\"auto\",\"temperature\":0,\"max_tokens\":" + genTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the team.\"}]}";
@@ -72,7 +75,7 @@ public final class HttpBenchmark {
         System.out.println("load average before: " + loadAverage());
         Vertx vertx = Vertx.vertx();
         try (LocalModel model = LocalModel.load(ModelStore.defaultStore().resolve(ref),
-                LocalModelOptions.defaults().withParallelSequences(4).withQueueCapacity(4 * connections).withContextPerSequence(1024))) {
+                LocalModelOptions.defaults().withThreads(threads).withParallelSequences(4).withQueueCapacity(4 * connections).withContextPerSequence(1024))) {
             HttpServer bare = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                     .requestHandler(req -> req.body().onSuccess(body -> {
                         try {
@@ -90,6 +93,8 @@ public final class HttpBenchmark {
             // Warm: the JIT on both paths, and the cache entry for (a).
             wrk(wrk, "http://127.0.0.1:" + bare.actualPort() + "/", cachedBody, connections, 2);
             wrk(wrk, base, cachedBody, connections, 2);
+            wrk(wrk, base, generateBody, connections, 2);
+            model.generate(GenerationRequest.builder().user("drain").maxTokens(1).build());
             WrkResult ceiling = wrk(wrk, "http://127.0.0.1:" + bare.actualPort() + "/", cachedBody, connections, seconds);
             WrkResult cached = wrk(wrk, base, cachedBody, connections, seconds);
             WrkResult generated = wrk(wrk, base, generateBody, connections, genSeconds);
@@ -97,7 +102,7 @@ public final class HttpBenchmark {
             server.stop().await();
             bare.close().await();
 
-            System.out.println("model: " + model.info().name() + ", 4 parallel sequences; wrk -t2 -c" + connections + "; same machine");
+            System.out.println("model: " + model.info().name() + ", 4 parallel sequences, " + threads + " decode thread(s); wrk -t2 -c" + connections + "; same machine");
             System.out.printf(Locale.ROOT, "%-44s %10s %9s %9s %9s%n", "case", "req/s", "p50 ms", "p99 ms", "non-2xx");
             print("ceiling: bare Vert.x handler, fixed answer", ceiling);
             print("(a) response cache hit", cached);
@@ -177,6 +182,8 @@ public final class HttpBenchmark {
         GenerationRequest request = GenerationRequest.builder().user("Say hello to the team.")
                 .sampling(SamplingParams.DEFAULT.withTemperature(0.7).withMaxTokens(genTokens)).build();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        model.generate(request); // the requests wrk left behind have drained once this one is answered
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
@@ -184,7 +191,12 @@ public final class HttpBenchmark {
             threads.add(Thread.ofVirtual().start(() -> {
                 while (running.get()) {
                     long t = System.nanoTime();
-                    model.generate(request);
+                    try {
+                        model.generate(request);
+                    } catch (RuntimeException e) {
+                        failures.add(e.toString());
+                        continue;
+                    }
                     if (running.get()) {
                         latencies.add((System.nanoTime() - t) / 1e6);
                     }
@@ -202,8 +214,12 @@ public final class HttpBenchmark {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         List<Double> sorted = latencies.stream().sorted().toList();
+        if (sorted.isEmpty()) {
+            throw new IllegalStateException("no direct generation finished in " + seconds + " s; failures: "
+                    + failures.stream().distinct().limit(3).toList());
+        }
         return new WrkResult(sorted.size() / (double) seconds, sorted.get(sorted.size() / 2),
-                sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)), sorted.size(), 0,
+                sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)), sorted.size(), failures.size(),
                 elapsed > seconds * 1.5 ? "callers took " + elapsed + " s to drain" : "");
     }
 
