@@ -81,14 +81,20 @@ public record ServerConfig(
 
     /** Reads a YAML or JSON file; keys absent from it keep their defaults. */
     public static ServerConfig load(Path file) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory()).findAndRegisterModules()
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        String text;
         try {
-            File f = mapper.readValue(Files.readString(file), File.class);
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read server config " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            File f = mapper.readValue(text, File.class);
             return f == null ? defaults() : f.apply(defaults());
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("server config " + file + ": unknown key '" + e.getPropertyName() + "' at line "
-                    + e.getLocation().getLineNr() + "; known keys: " + e.getKnownPropertyIds().stream().map(String::valueOf)
+                    + lineOf(text, String.valueOf(e.getPropertyName()), e.getLocation().getLineNr()) + "; known keys: " + e.getKnownPropertyIds().stream().map(String::valueOf)
                     .sorted().collect(Collectors.joining(", ")), e);
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException("server config " + file + ": " + e.getOriginalMessage()
@@ -160,6 +166,18 @@ public record ServerConfig(
             Boolean enabled,
             @com.fasterxml.jackson.annotation.JsonAlias("maxEntries") @com.fasterxml.jackson.annotation.JsonProperty("max-entries") Long maxEntries,
             String ttl) {
+    }
+
+    // The YAML parser reports where it stopped, which may be past the key; the key's own line is clearer.
+    private static int lineOf(String text, String key, int fallback) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.startsWith(key + ":") || l.startsWith("\"" + key + "\"")) {
+                return i + 1;
+            }
+        }
+        return fallback;
     }
 
     /** "30s", "10m", "2h", "500ms", or an ISO-8601 duration such as PT10M. */
