@@ -68,7 +68,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {
-                Exchange exchange = new Exchange(ctx, request, null, java.util.UUID.randomUUID().toString());
+                Exchange exchange = new Exchange(ctx, request, null,
+                        Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
                 exchange.deliver(hit.answer(), hit.decision(), true);
                 return;
             }

@@ -2,9 +2,7 @@ package dev.cascade4j.tools.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cascade4j.inference.GenerationResult;
@@ -13,7 +11,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Exact-match cache of chat completions, for deterministic requests only (temperature 0 or a fixed
@@ -23,8 +24,8 @@ import java.util.Map;
  * stored. Bounded in entries and in age; hits and misses are counted in the meter registry.
  */
 final class ResponseCache {
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    private static final ObjectMapper CANONICAL = new ObjectMapper();
+    private static final Set<String> DELIVERY_ONLY = Set.of("stream", "stream_options", "user");
 
     record Entry(GenerationResult answer, RoutingDecision decision) {
     }
@@ -44,13 +45,46 @@ final class ResponseCache {
 
     /** The canonical key of a request body. */
     static String key(JsonNode body) {
-        ObjectNode copy = ((ObjectNode) body).deepCopy();
-        copy.remove(java.util.List.of("stream", "stream_options", "user"));
-        try {
-            return CANONICAL.writeValueAsString(CANONICAL.convertValue(copy, Map.class));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        java.io.StringWriter out = new java.io.StringWriter(256);
+        try (JsonGenerator g = CANONICAL.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            for (String field : sortedFields(body)) {
+                if (!DELIVERY_ONLY.contains(field)) {
+                    g.writeFieldName(field);
+                    write(body.get(field), g);
+                }
+            }
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("a parsed request does not serialise again", e);
         }
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, JsonGenerator g) throws java.io.IOException {
+        if (node.isObject()) {
+            g.writeStartObject();
+            for (String field : sortedFields(node)) {
+                g.writeFieldName(field);
+                write(node.get(field), g);
+            }
+            g.writeEndObject();
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : node) {
+                write(item, g);
+            }
+            g.writeEndArray();
+        } else {
+            CANONICAL.writeTree(g, node);
+        }
+    }
+
+    private static List<String> sortedFields(JsonNode object) {
+        List<String> names = new ArrayList<>(object.size());
+        object.fieldNames().forEachRemaining(names::add);
+        Collections.sort(names);
+        return names;
     }
 
     Entry get(String key) {
