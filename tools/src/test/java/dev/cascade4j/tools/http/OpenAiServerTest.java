@@ -326,6 +326,25 @@ class OpenAiServerTest {
         assertEquals("tool_calls", r.at("/choices/0/finish_reason").asText());
     }
 
+    @Test
+    void jsonObjectAndParallelToolCalls() {
+        ObjectNode object = chat(modelName, "Describe Alice, aged 31, from Paris, as a JSON object with keys name, age and city.");
+        object.put("max_tokens", 120).putObject("response_format").put("type", "json_object");
+        JsonNode r = http.post("/v1/chat/completions", object).json();
+        assertEquals("stop", r.at("/choices/0/finish_reason").asText(), r.toString());
+        assertTrue(Http.parse(r.at("/choices/0/message/content").asText()).isObject(), r.toString());
+
+        ObjectNode parallel = chat(modelName, "What is the weather in Paris and in Rome, in celsius?");
+        parallel.put("max_tokens", 120).put("tool_choice", "required").put("parallel_tool_calls", true);
+        parallel.set("tools", JSON.createArrayNode().add(readJson(WEATHER_TOOL)));
+        JsonNode calls = http.post("/v1/chat/completions", parallel).json().at("/choices/0/message/tool_calls");
+        assertTrue(calls.isArray() && !calls.isEmpty(), calls.toString());
+        for (JsonNode call : calls) {
+            assertEquals("get_weather", call.at("/function/name").asText());
+            assertEquals(List.of(), validate(WEATHER_SCHEMA, call.at("/function/arguments").asText()));
+        }
+    }
+
     // ---- bad input ----
 
     static void assertError(Http.Response r, int status, String param, String code, String messagePart) {
