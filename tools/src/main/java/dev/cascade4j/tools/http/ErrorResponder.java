@@ -37,7 +37,8 @@ final class ErrorResponder {
             case ApiError api -> api;
             case RouterException.UnknownRoute unknown -> ApiError.notFound("model", "model_not_found",
                     unknown.getMessage() + "; GET /v1/models lists them");
-            case RouterException.Overloaded busy -> ApiError.overloaded(busy.getMessage(), busy.retryAfter());
+            case RouterException.Overloaded busy -> ApiError.overloaded(busy.getMessage(),
+                    busy.retryAfter() == null ? Duration.ofSeconds(1) : busy.retryAfter());
             case RouterException.InvalidRequest invalid -> invalidRequest(invalid.getCause() != null ? invalid.getCause() : invalid);
             case InferenceException.InvalidRequest invalid -> invalidRequest(invalid);
             case InferenceException.Overloaded busy -> ApiError.overloaded(busy.getMessage(), Duration.ofSeconds(1));
