@@ -39,7 +39,7 @@ public final class Cli {
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
               serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--model REF]
                                    OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/tools, /health, /ready, /metrics
-              bench http [--model REF] [--connections N] [--duration S] [--gen-duration S] [--gen-tokens N] [--threads N]
+              bench http [--model REF] [--connections N] [--duration S] [--gen-duration S] [--gen-tokens N] [--rounds N] [--threads N]
                                    requests/s and latency of the server (wrk) beside a bare Vert.x handler
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench

@@ -59,9 +59,10 @@ public final class HttpBenchmark {
             return 1;
         }
         int connections = intOption(o, "connections", 64);
-        int seconds = intOption(o, "duration", 10);
-        int genSeconds = intOption(o, "gen-duration", 20);
+        int seconds = intOption(o, "duration", 5);
+        int genSeconds = intOption(o, "gen-duration", 10);
         int genTokens = intOption(o, "gen-tokens", 8);
+        int rounds = intOption(o, "rounds", 3);
         // One decode thread by default: wrk and the event loops need the other core, and llama.cpp's
         // spinning thread barrier degrades badly when its threads are oversubscribed.
         int threads = intOption(o, "threads", 1);
@@ -95,14 +96,26 @@ public final class HttpBenchmark {
             wrk(wrk, base, cachedBody, connections, 2);
             wrk(wrk, base, generateBody, connections, 2);
             model.generate(GenerationRequest.builder().user("drain").maxTokens(1).build());
-            WrkResult ceiling = wrk(wrk, "http://127.0.0.1:" + bare.actualPort() + "/", cachedBody, connections, seconds);
-            WrkResult cached = wrk(wrk, base, cachedBody, connections, seconds);
-            WrkResult generated = wrk(wrk, base, generateBody, connections, genSeconds);
-            WrkResult direct = direct(model, genTokens, connections, genSeconds);
+            // Alternating rounds, medians reported: the machine is shared, and its load drifts within a run.
+            List<WrkResult> ceilings = new ArrayList<>();
+            List<WrkResult> hits = new ArrayList<>();
+            List<WrkResult> generations = new ArrayList<>();
+            List<WrkResult> directs = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                ceilings.add(wrk(wrk, "http://127.0.0.1:" + bare.actualPort() + "/", cachedBody, connections, seconds));
+                hits.add(wrk(wrk, base, cachedBody, connections, seconds));
+                generations.add(wrk(wrk, base, generateBody, connections, genSeconds));
+                directs.add(direct(model, genTokens, connections, genSeconds));
+            }
+            WrkResult ceiling = median(ceilings);
+            WrkResult cached = median(hits);
+            WrkResult generated = median(generations);
+            WrkResult direct = median(directs);
             server.stop().await();
             bare.close().await();
 
-            System.out.println("model: " + model.info().name() + ", 4 parallel sequences, " + threads + " decode thread(s); wrk -t2 -c" + connections + "; same machine");
+            System.out.println("model: " + model.info().name() + ", 4 parallel sequences, " + threads + " decode thread(s); medians of " + rounds
+                    + " alternating rounds (" + seconds + " s cached/ceiling, " + genSeconds + " s generation); wrk -t2 -c" + connections + "; same machine");
             System.out.printf(Locale.ROOT, "%-44s %10s %9s %9s %9s%n", "case", "req/s", "p50 ms", "p99 ms", "non-2xx");
             print("ceiling: bare Vert.x handler, fixed answer", ceiling);
             print("(a) response cache hit", cached);
@@ -121,6 +134,18 @@ public final class HttpBenchmark {
         }
         System.out.println("load average after: " + loadAverage());
         return 0;
+    }
+
+    /** Each figure's median over the rounds, taken separately. */
+    private static WrkResult median(List<WrkResult> rs) {
+        return new WrkResult(median(rs, WrkResult::requestsPerSecond), median(rs, WrkResult::p50Millis), median(rs, WrkResult::p99Millis),
+                rs.stream().mapToLong(WrkResult::requests).sum(), rs.stream().mapToLong(WrkResult::non2xx).sum(),
+                String.join("; ", rs.stream().map(WrkResult::errors).filter(e -> !e.isEmpty()).toList()));
+    }
+
+    private static double median(List<WrkResult> rs, java.util.function.ToDoubleFunction<WrkResult> f) {
+        double[] xs = rs.stream().mapToDouble(f).sorted().toArray();
+        return xs[xs.length / 2];
     }
 
     private static void print(String name, WrkResult r) {
