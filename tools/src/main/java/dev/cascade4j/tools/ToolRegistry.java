@@ -28,13 +28,12 @@ public final class ToolRegistry {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, RegisteredTool> tools;
+    private final List<RegisteredTool> ordered;
 
     private ToolRegistry(Map<String, RegisteredTool> tools) {
         this.tools = Map.copyOf(tools);
         this.ordered = List.copyOf(tools.values());
     }
-
-    private final List<RegisteredTool> ordered;
 
     public static Builder builder() {
         return new Builder();
