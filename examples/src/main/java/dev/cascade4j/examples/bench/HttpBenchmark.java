@@ -104,8 +104,14 @@ public final class HttpBenchmark {
             for (int round = 0; round < rounds; round++) {
                 ceilings.add(wrk(wrk, "http://127.0.0.1:" + bare.actualPort() + "/", cachedBody, connections, seconds));
                 hits.add(wrk(wrk, base, cachedBody, connections, seconds));
-                generations.add(wrk(wrk, base, generateBody, connections, genSeconds));
-                directs.add(direct(model, genTokens, connections, genSeconds));
+                // Order flips each round, so neither side of the comparison always runs first.
+                if (round % 2 == 0) {
+                    generations.add(wrk(wrk, base, generateBody, connections, genSeconds));
+                    directs.add(direct(model, genTokens, connections, genSeconds));
+                } else {
+                    directs.add(direct(model, genTokens, connections, genSeconds));
+                    generations.add(wrk(wrk, base, generateBody, connections, genSeconds));
+                }
             }
             WrkResult ceiling = median(ceilings);
             WrkResult cached = median(hits);
@@ -121,6 +127,8 @@ public final class HttpBenchmark {
             print("(a) response cache hit", cached);
             print("(b) short SLM generation (" + genTokens + " tokens) via HTTP", generated);
             print("    same generation, engine called directly", direct);
+            System.out.println("generation req/s per round, HTTP: " + generations.stream().map(r -> String.format(Locale.ROOT, "%.1f", r.requestsPerSecond())).toList()
+                    + ", direct: " + directs.stream().map(r -> String.format(Locale.ROOT, "%.1f", r.requestsPerSecond())).toList());
             System.out.printf(Locale.ROOT, "(a) / ceiling: %.2f of the requests/s; p99 %.2f ms%n",
                     cached.requestsPerSecond() / ceiling.requestsPerSecond(), cached.p99Millis());
             System.out.printf(Locale.ROOT, "(b) / direct engine: %.2f of the requests/s%n", generated.requestsPerSecond() / direct.requestsPerSecond());
