@@ -76,7 +76,8 @@ final class ResponseCache {
             }
             g.writeEndArray();
         } else {
-            CANONICAL.writeTree(g, node);
+            // Value nodes write themselves; going through the mapper would look up a serializer per value.
+            ((com.fasterxml.jackson.databind.node.BaseJsonNode) node).serialize(g, null);
         }
     }
 
