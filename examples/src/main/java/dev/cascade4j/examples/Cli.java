@@ -39,6 +39,10 @@ public final class Cli {
               models pull [REF]    fetch a model into the cache (default %s)
               models list          list cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
+              serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--model REF]
+                                   OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/tools, /health, /ready, /metrics
+              bench http [--model REF] [--connections N] [--duration S] [--gen-duration S] [--gen-tokens N] [--rounds N] [--threads N]
+                                   requests/s and latency of the server (wrk) beside a bare Vert.x handler
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench] [--no-native-build]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
               bench log [--records N] [--callers N] [--rate N] [--pg-url URL --pg-user U --pg-password P]
@@ -64,6 +68,9 @@ public final class Cli {
         } catch (InferenceException | QueryLogException | java.io.UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
         } catch (UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(USAGE);
@@ -94,12 +101,18 @@ public final class Cli {
                 System.out.println(LlamaNatives.libraryDirectory());
                 yield 0;
             }
+            case "serve" -> ServeCommand.run(options(rest));
             case "bench" -> {
-                if (rest.isEmpty() || !(rest.getFirst().equals("inference") || rest.getFirst().equals("log"))) {
-                    throw new UsageException("bench takes the subcommand 'inference' or 'log'");
+                if (rest.isEmpty()) {
+                    throw new UsageException("bench takes the subcommand 'inference', 'http' or 'log'");
                 }
                 Map<String, String> o = options(rest.subList(1, rest.size()));
-                yield rest.getFirst().equals("log") ? QueryLogBenchmark.run(o) : InferenceBenchmark.run(o);
+                yield switch (rest.getFirst()) {
+                    case "inference" -> InferenceBenchmark.run(o);
+                    case "http" -> dev.cascade4j.examples.bench.HttpBenchmark.run(o);
+                    case "log" -> QueryLogBenchmark.run(o);
+                    default -> throw new UsageException("bench takes the subcommand 'inference', 'http' or 'log'");
+                };
             }
             case "export" -> LogCommands.export(options(rest));
             case "clusters" -> LogCommands.clusters(options(rest));
