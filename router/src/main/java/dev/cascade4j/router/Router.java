@@ -17,6 +17,12 @@ public interface Router {
     String ROUTED_ADDRESS = "cascade4j.router.routed";
 
     /**
+     * Event-bus address the query log takes feedback on: a JSON object {@code {id, rating, correction}}
+     * sent as a request; the reply acknowledges it or fails with 400, 404 or 503 as its code.
+     */
+    String FEEDBACK_ADDRESS = "cascade4j.log.feedback";
+
+    /**
      * Routes one subtask. Never blocks the caller's thread. Fails with {@link RouterException.Overloaded}
      * when the chosen model's queue is full, {@link RouterException.UnknownRoute} when the hint names
      * nothing known, {@link RouterException.InvalidRequest} when the request cannot be served.

@@ -17,7 +17,7 @@ public interface QueryLog {
      * {@code {"id": "...", "acknowledged": true}}, or a failure with code 400 (malformed), 404 (no
      * such record, PostgreSQL only) or 503 (the log cannot write).
      */
-    String FEEDBACK_ADDRESS = "cascade4j.log.feedback";
+    String FEEDBACK_ADDRESS = dev.cascade4j.router.Router.FEEDBACK_ADDRESS;
 
     /**
      * Event-bus address for records coming from another JVM (a {@link QueryRecord} with

@@ -70,6 +70,7 @@ public final class OpenAiServer implements AutoCloseable {
         web.post("/v1/chat/completions").handler(body).handler(chat);
         web.get("/v1/models").handler(ctx -> ToolsHandler.json(ctx, 200, models()));
         web.get("/v1/tools").handler(toolsHandler::list);
+        web.post("/v1/feedback").handler(body).handler(FeedbackHandler::handle);
         web.post("/v1/tools/:name/invoke").handler(body).handler(toolsHandler::invoke);
         web.get("/health").handler(ctx -> ToolsHandler.json(ctx, 200, JSON.createObjectNode().put("status", "up")));
         web.get("/ready").handler(ctx -> {
