@@ -70,14 +70,7 @@ public record RouterConfig(
                 return "local model name '" + m.name() + "' is used twice or is also a route name";
             }
         }
-        for (Route r : routes) {
-            if (r.escalateTo() != null && !large.contains(r.escalateTo())) {
-                return "route '" + r.name() + "' escalates to '" + r.escalateTo() + "', which is not a large model; known: " + large;
-            }
-        }
-        if (escalation.defaultTarget() != null && !large.contains(escalation.defaultTarget())) {
-            return "escalation.default names '" + escalation.defaultTarget() + "', which is not a large model; known: " + large;
-        }
+        // Escalation targets may also be ChatModels handed to the router's builder: it checks them.
         return null;
     }
 
