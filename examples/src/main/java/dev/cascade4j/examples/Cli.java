@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.examples.bench.RouterBenchmark;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
@@ -39,6 +40,8 @@ public final class Cli {
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
+              bench router [--callers N] [--per-caller N] [--slm-tokens N]
+                                   the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             """.formatted(ModelStore.DEFAULT_MODEL);
@@ -82,10 +85,14 @@ public final class Cli {
                 yield 0;
             }
             case "bench" -> {
-                if (rest.isEmpty() || !rest.getFirst().equals("inference")) {
-                    throw new UsageException("bench takes the subcommand 'inference'");
+                if (rest.isEmpty() || !(rest.getFirst().equals("inference") || rest.getFirst().equals("router"))) {
+                    throw new UsageException("bench takes the subcommand 'inference' or 'router'");
                 }
-                yield InferenceBenchmark.run(options(rest.subList(1, rest.size())));
+                Map<String, String> o = options(rest.subList(1, rest.size()));
+                if (rest.getFirst().equals("router")) {
+                    yield benchRouter(o);
+                }
+                yield InferenceBenchmark.run(o);
             }
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
@@ -110,6 +117,18 @@ public final class Cli {
             default -> throw new UsageException("unknown models subcommand '" + rest.getFirst() + "'");
         }
         return 0;
+    }
+
+    private static int benchRouter(Map<String, String> o) {
+        try {
+            System.out.print(RouterBenchmark.run(intOption(o, "callers", 64), intOption(o, "per-caller", 4),
+                    intOption(o, "slm-tokens", 32)).report());
+            return 0;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InferenceException("router benchmark failed: " + e.getMessage(), e);
+        }
     }
 
     static Map<String, String> options(List<String> args) {

@@ -31,7 +31,7 @@ public final class RouteClassifier {
                 continue; // reachable by hint only
             }
             names.add(r.name());
-            examples.add(r.examples().stream().map(encoder::embed).toArray(float[][]::new));
+            examples.add(r.examples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new));
         }
         this.cache = Caffeine.newBuilder().maximumSize(config.classificationCacheSize()).recordStats().build();
     }
@@ -42,7 +42,28 @@ public final class RouteClassifier {
     }
 
     public Classification classify(String text) {
-        return cache.get(text, this::compute);
+        return cache.get(focus(text), this::compute);
+    }
+
+    /**
+     * The part of a subtask that says what to do. Agent subtasks are often an instruction followed by
+     * its material ("Summarize this: ..."); the material says little about the task and drowns the
+     * instruction in the embedding, so a leading instruction ended by a colon or a line break is used alone.
+     */
+    static String focus(String text) {
+        String t = text.strip();
+        int end = -1;
+        for (int i = 0; i < Math.min(t.length(), 160); i++) {
+            char c = t.charAt(i);
+            if (c == ':' || c == '\n') {
+                end = i;
+                break;
+            }
+        }
+        if (end > 0 && t.substring(0, end).strip().split("\\s+").length >= 3 && end < t.length() - 1) {
+            return t.substring(0, end).strip();
+        }
+        return t.length() > 1000 ? t.substring(0, 1000) : t;
     }
 
     private Classification compute(String text) {

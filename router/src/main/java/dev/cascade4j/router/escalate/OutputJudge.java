@@ -111,7 +111,8 @@ public final class OutputJudge {
         if (requested != null) {
             String problems = problems(requested, value);
             if (problems != null) {
-                return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer fails the request's schema: " + problems);
+                String whose = requested.equals(routeSchema) ? "route " + route.name() + "'s output schema" : "the request's schema";
+                return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer fails " + whose + ": " + problems);
             }
         }
         if (routeSchema != null && !routeSchema.equals(requested)) {
