@@ -61,7 +61,7 @@ class RouterConfigTest {
                 routes:
                   - name: weather
                     description: weather tools
-                    examples: [What's the weather in Oslo?]
+                    examples: ["What's the weather in Oslo?"]
                     systemPrompt: Call tools.
                     tools:
                       - get_weather
