@@ -232,13 +232,13 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 .compose(c -> maybeSecondOpinion(trip, text, c))
                 .onSuccess(c -> {
                     trip.classification = "classified " + c.detail();
+                    trip.classifierConfidence = c.confidence();
                     if (c.outOfScope()) {
                         escalate(trip, EscalationReason.OUT_OF_SCOPE, c.detail().replaceFirst(";.*", ""), null);
                         return;
                     }
                     trip.route = config.route(c.route());
                     trip.tag = trip.route.name();
-                    trip.classifierConfidence = c.confidence();
                     decide(trip);
                 })
                 .onFailure(e -> fail(trip, e));
@@ -360,7 +360,14 @@ public final class CascadeRouter implements Router, AutoCloseable {
                             .andThen(ar -> vertx.cancelTimer(timer));
                 })
                 .map(result -> new SlmOutcome(result, timedOut.get() && result.finishReason() == FinishReason.CANCELLED, deadlineMillis))
-                .recover(e -> Future.failedFuture(mapSlmError(e) instanceof RouterException.Overloaded o ? rejected(slot.name, o) : mapSlmError(e)))
+                .recover(e -> {
+                    Throwable mapped = mapSlmError(e);
+                    if (mapped instanceof RouterException.Overloaded o) {
+                        // the engine's own queue was full: same rejection, with this model's estimate
+                        return Future.failedFuture(rejected(slot.name, new RouterException.Overloaded(o.getMessage(), slot.retryAfter())));
+                    }
+                    return Future.failedFuture(mapped);
+                })
                 .andThen(ar -> {
                     slot.release();
                     long elapsed = System.nanoTime() - t0;

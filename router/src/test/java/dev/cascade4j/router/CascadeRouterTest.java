@@ -310,6 +310,23 @@ class CascadeRouterTest {
             assertNull(a.slmAnswer());
             assertTrue(Double.isNaN(d.generationConfidence()));
             assertTrue(d.detail().startsWith("out of scope: nearest example"), d.detail());
+            assertTrue(d.classifierConfidence() < 1, "the closest route's confidence: " + d.classifierConfidence());
+        }
+    }
+
+    @Test
+    void aSecondOpinionFromTheSlmAdjustsTheClassifierConfidence() throws Exception {
+        RouterConfig d0 = RouterConfig.defaults();
+        RouterConfig config = d0.toBuilder()
+                .classifier(d0.classifier().withSecondOpinion(true, 15))
+                .route(d0.route("summarize").toBuilder().minClassifierConfidence(0).minGenerationConfidence(0).build())
+                .build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (CascadeRouter router = router(config, registry)) {
+            RoutedAnswer a = await(router.route(Subtask.of(ask(SUMMARY_TASK, 10))));
+            RoutingDecision d = a.decision();
+            assertEquals("summarize", d.route(), d.detail());
+            assertTrue(d.detail().contains("SLM agrees") || d.detail().contains("SLM says"), d.detail());
         }
     }
 
