@@ -150,7 +150,10 @@ class CascadeRouterTest {
             assertEquals(1, registry.get("cascade4j.router.slm.handled").tag("route", "summarize").counter().count());
             assertTrue(registry.get("cascade4j.router.tokens").tag("direction", "out").tag("tier", "slm").counter().count() > 0);
             assertEquals(1, registry.get("cascade4j.router.latency").tag("route", "summarize").timer().count());
-            assertNotNull(registry.get("cascade4j.router.cache.hit.ratio").tag("cache", "classification").gauge());
+            System.gc(); // gauges must survive a collection: their suppliers are held by nothing else
+            double ratio = registry.get("cascade4j.router.cache.hit.ratio").tag("cache", "classification").gauge().value();
+            assertTrue(ratio >= 0 && ratio <= 1, "hit ratio " + ratio);
+            assertEquals(1, registry.get("cascade4j.router.cache.misses").tag("cache", "classification").functionCounter().count());
         }
     }
 

@@ -9,6 +9,8 @@ import dev.cascade4j.router.Subtask;
 import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RouterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,14 +53,15 @@ public final class RouterBenchmark {
      * @param callers   concurrent callers, each sending its next subtask when the previous is answered
      * @param perCaller subtasks each caller sends per phase
      * @param slmTokens answer length of the reference SLM call
+     * @param registry  where the router's meters go
      */
-    public static Result run(int callers, int perCaller, int slmTokens) throws Exception {
+    public static Result run(int callers, int perCaller, int slmTokens, MeterRegistry registry) throws Exception {
         RouterConfig defaults = RouterConfig.defaults();
         // Room for every caller: this measures overhead, not rejection.
         RouterConfig config = defaults.toBuilder()
                 .localModel(defaults.localModel(defaults.defaultModel()).withMaxInFlight(callers * 2)).build();
         Vertx vertx = Vertx.vertx();
-        try (CascadeRouter router = CascadeRouter.builder(vertx).config(config).build()) {
+        try (CascadeRouter router = CascadeRouter.builder(vertx).config(config).meterRegistry(registry).build()) {
             List<String> seen = new ArrayList<>();
             for (Route r : config.routes()) {
                 seen.addAll(r.examples());
@@ -136,6 +139,6 @@ public final class RouterBenchmark {
     public static void main(String[] args) throws Exception {
         int callers = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int perCaller = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        System.out.print(run(callers, perCaller, 32).report());
+        System.out.print(run(callers, perCaller, 32, new SimpleMeterRegistry()).report());
     }
 }

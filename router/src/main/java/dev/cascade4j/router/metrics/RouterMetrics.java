@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -22,6 +24,7 @@ import java.util.function.Supplier;
 public final class RouterMetrics {
     public static final String PREFIX = "cascade4j.router";
     private final MeterRegistry registry;
+    private final List<Object> held = new ArrayList<>();
 
     public RouterMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -72,17 +75,18 @@ public final class RouterMetrics {
                 .increment(result.usage().completionTokens());
     }
 
-    /** Hit ratio and hit/miss counts of a Caffeine cache, read when scraped. */
+    /** Hit ratio and hit/miss counts of a Caffeine cache, read when scraped (held strongly: the suppliers are lambdas nothing else keeps). */
     public void cache(String name, Supplier<CacheStats> stats) {
         Gauge.builder(PREFIX + ".cache.hit.ratio", stats, s -> s.get().requestCount() == 0 ? 0 : s.get().hitRate())
-                .description("share of lookups served from the cache").tag("cache", name).register(registry);
+                .description("share of lookups served from the cache").tag("cache", name).strongReference(true).register(registry);
+        held.add(stats); // function counters hold their state weakly
         FunctionCounter.builder(PREFIX + ".cache.hits", stats, s -> s.get().hitCount()).tag("cache", name).register(registry);
         FunctionCounter.builder(PREFIX + ".cache.misses", stats, s -> s.get().missCount()).tag("cache", name).register(registry);
     }
 
     public void inFlight(String model, IntSupplier inFlight) {
         Gauge.builder(PREFIX + ".model.in.flight", inFlight, IntSupplier::getAsInt)
-                .description("subtasks a local model holds (running and queued)").tag("model", model).register(registry);
+                .description("subtasks a local model holds (running and queued)").tag("model", model).strongReference(true).register(registry);
     }
 
     private Counter counter(String name, String description, String... tags) {
