@@ -230,7 +230,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
                                 + "); retry shortly or raise classifier.queueCapacity", Duration.ofSeconds(1)))
                         : e))
                 .compose(c -> maybeSecondOpinion(trip, text, c))
-                .onSuccess(c -> {
+                .onSuccess(c -> guard(trip, () -> {
                     trip.classification = "classified " + c.detail();
                     trip.classifierConfidence = c.confidence();
                     if (c.outOfScope()) {
@@ -240,7 +240,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
                     trip.route = config.route(c.route());
                     trip.tag = trip.route.name();
                     decide(trip);
-                })
+                }))
                 .onFailure(e -> fail(trip, e));
     }
 
@@ -268,7 +268,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         }
         trip.slmRequest = slmRequest(route, trip.subtask.request());
         ModelSlot slot = slotsByRef.get(route.model());
-        generate(trip, slot, trip.slmRequest).onComplete(ar -> {
+        generate(trip, slot, trip.slmRequest).onComplete(ar -> guard(trip, () -> {
             if (ar.failed()) {
                 onSlmFailure(trip, ar.cause());
                 return;
@@ -292,12 +292,12 @@ public final class CascadeRouter implements Router, AutoCloseable {
             } else {
                 escalate(trip, v.reason(), v.detail(), o.result());
             }
-        });
+        }));
     }
 
     private void serveDirectly(Trip trip) {
         trip.slmRequest = trip.subtask.request();
-        generate(trip, trip.direct, trip.slmRequest).onComplete(ar -> {
+        generate(trip, trip.direct, trip.slmRequest).onComplete(ar -> guard(trip, () -> {
             if (ar.failed()) {
                 fail(trip, mapSlmError(ar.cause()));
                 return;
@@ -313,7 +313,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
                     : v.detail() + "; served by model " + trip.direct.name + " as asked, not escalated";
             finish(trip, o.result(), o.result(), null, false, v == null ? EscalationReason.NONE : v.reason(), detail,
                     trip.direct.name, v != null);
-        });
+        }));
     }
 
     private void onSlmFailure(Trip trip, Throwable error) {
@@ -412,7 +412,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        escalations.submit(() -> model.chat(chat)).onComplete(ar -> {
+        escalations.submit(() -> model.chat(chat)).onComplete(ar -> guard(trip, () -> {
             long elapsed = System.nanoTime() - t0;
             trip.modelNanos += elapsed;
             if (ar.succeeded()) {
@@ -423,7 +423,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             } else {
                 fallback(trip, reason, detail, slmAnswer, "large model " + target + " failed: " + ar.cause().getMessage());
             }
-        });
+        }));
     }
 
     /** No large model answered: return the SLM's answer marked as a fallback, generating it first if no SLM ran. */
@@ -444,7 +444,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         ModelSlot slot = slotFor(trip);
         GenerationRequest request = trip.route != null ? slmRequest(trip.route, trip.subtask.request()) : trip.subtask.request();
         trip.slmRequest = request;
-        generate(trip, slot, request).onComplete(ar -> {
+        generate(trip, slot, request).onComplete(ar -> guard(trip, () -> {
             if (ar.failed()) {
                 fail(trip, mapSlmError(ar.cause()));
             } else if (ar.result().result() == null) {
@@ -453,7 +453,16 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 String cut = ar.result().timedOut() ? "; the SLM's answer was cut at the deadline" : "";
                 finish(trip, ar.result().result(), ar.result().result(), null, false, reason, full + cut, slot.name, true);
             }
-        });
+        }));
+    }
+
+    /** Runs one step of a trip inside a future's callback, where a thrown exception would otherwise leave the caller waiting. */
+    private void guard(Trip trip, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            fail(trip, e);
+        }
     }
 
     private ModelSlot slotFor(Trip trip) {
