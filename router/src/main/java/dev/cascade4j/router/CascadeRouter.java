@@ -231,12 +231,13 @@ public final class CascadeRouter implements Router, AutoCloseable {
                         : e))
                 .compose(c -> maybeSecondOpinion(trip, text, c))
                 .onSuccess(c -> guard(trip, () -> {
-                    trip.classification = "classified " + c.detail();
                     trip.classifierConfidence = c.confidence();
                     if (c.outOfScope()) {
+                        trip.classification = c.detail().replaceFirst("^[^;]*; ", "");
                         escalate(trip, EscalationReason.OUT_OF_SCOPE, c.detail().replaceFirst(";.*", ""), null);
                         return;
                     }
+                    trip.classification = "classified " + c.detail();
                     trip.route = config.route(c.route());
                     trip.tag = trip.route.name();
                     decide(trip);

@@ -60,7 +60,7 @@ public final class RouteClassifier {
                 break;
             }
         }
-        if (end > 0 && t.substring(0, end).strip().split("\\s+").length >= 3 && end < t.length() - 1) {
+        if (end > 0 && t.substring(0, end).strip().split("\\s+").length >= 2 && end < t.length() - 1) {
             return t.substring(0, end).strip();
         }
         return t.length() > 1000 ? t.substring(0, 1000) : t;
