@@ -42,8 +42,9 @@ public final class Cli {
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
-              bench router [--callers N] [--per-caller N] [--slm-tokens N] [--no-metrics]
-                                   the router's own time per subtask under N concurrent callers (default 64), beside one SLM call,
+              bench router [--callers N] [--per-caller N] [--slm-tokens N] [--threads N] [--no-metrics]
+                                   the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
+                                   (SLM on --threads, default all cores but one),
                                    then the router's meters in Prometheus text format
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
@@ -126,7 +127,7 @@ public final class Cli {
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             System.out.print(RouterBenchmark.run(intOption(o, "callers", 64), intOption(o, "per-caller", 4),
-                    intOption(o, "slm-tokens", 32), registry).report());
+                    intOption(o, "slm-tokens", 32), intOption(o, "threads", RouterBenchmark.defaultSlmThreads()), registry).report());
             if (!o.containsKey("no-metrics")) {
                 System.out.println();
                 registry.scrape().lines().filter(l -> l.contains("cascade4j_router")).forEach(System.out::println);

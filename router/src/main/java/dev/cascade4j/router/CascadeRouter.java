@@ -45,6 +45,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -224,7 +225,9 @@ public final class CascadeRouter implements Router, AutoCloseable {
             throw new RouterException.UnknownRoute(hint, known);
         }
         String text = classificationText(trip.subtask.request());
-        cpu.submit(() -> classifier.classify(text))
+        Classification known = classifier.cached(text);
+        Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> classifier.classifyUncached(text));
+        classified
                 .recover(e -> Future.failedFuture(e instanceof BoundedWorker.Full full
                         ? rejected("classifier", new RouterException.Overloaded("the router's classifier is busy (" + full.getMessage()
                                 + "); retry shortly or raise classifier.queueCapacity", Duration.ofSeconds(1)))
@@ -341,9 +344,27 @@ public final class CascadeRouter implements Router, AutoCloseable {
             return Future.failedFuture(rejected(slot.name, slot.overloaded()));
         }
         long deadlineMillis = trip.subtask.deadline().toMillis();
-        long t0 = System.nanoTime();
+        // Model time starts when a worker hands the request to the engine: waiting for a worker is the router's.
+        long[] began = new long[1];
         AtomicBoolean timedOut = new AtomicBoolean();
-        return cpu.submit(() -> slot.model.submit(request))
+        Callable<Generation> start = () -> {
+            began[0] = System.nanoTime();
+            return slot.model.submit(request);
+        };
+        // Compiling a grammar takes milliseconds: a worker's job. Without one, submit only tokenizes the
+        // prompt (microseconds) and queues it, which an event loop may do.
+        boolean grammar = request.wantsTools() || !(request.responseFormat() instanceof ResponseFormat.Text);
+        Future<Generation> started;
+        if (grammar) {
+            started = cpu.submit(start);
+        } else {
+            try {
+                started = Future.succeededFuture(start.call());
+            } catch (Exception e) {
+                started = Future.failedFuture(e);
+            }
+        }
+        return started
                 .compose(generation -> {
                     long remaining = Duration.between(Instant.now(), trip.subtask.expiresAt()).toMillis();
                     long timer;
@@ -371,7 +392,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 })
                 .andThen(ar -> {
                     slot.release();
-                    long elapsed = System.nanoTime() - t0;
+                    long elapsed = began[0] == 0 ? 0 : System.nanoTime() - began[0];
                     trip.modelNanos += elapsed;
                     if (ar.succeeded() && !ar.result().timedOut()) {
                         slot.observe(elapsed);

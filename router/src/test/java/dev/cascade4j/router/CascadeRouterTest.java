@@ -111,6 +111,11 @@ class CascadeRouterTest {
         throw new AssertionError("expected the future to fail");
     }
 
+    /** A classified subtask with a deadline generous enough for a busy machine (the default is 60 s). */
+    static Subtask subtask(GenerationRequest request) {
+        return Subtask.of(request).withDeadline(Duration.ofMinutes(5));
+    }
+
     static GenerationRequest ask(String text, int maxTokens) {
         return GenerationRequest.builder().user(text).maxTokens(maxTokens).build();
     }
@@ -127,7 +132,7 @@ class CascadeRouterTest {
             await(consumer.completion());
             int before = teacher.requests.get();
 
-            RoutedAnswer a = await(router.route(Subtask.of(ask(SUMMARY_TASK, 40))));
+            RoutedAnswer a = await(router.route(subtask(ask(SUMMARY_TASK, 40))));
 
             RoutingDecision d = a.decision();
             assertEquals("summarize", d.route(), d.detail());
@@ -162,7 +167,7 @@ class CascadeRouterTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(1.0)), registry)) {
             int before = teacher.requests.get();
-            RoutedAnswer a = await(router.route(Subtask.of(ask(SUMMARY_TASK, 40))));
+            RoutedAnswer a = await(router.route(subtask(ask(SUMMARY_TASK, 40))));
             RoutingDecision d = a.decision();
             assertTrue(d.escalated(), d.detail());
             assertEquals(EscalationReason.LOW_GENERATION_CONFIDENCE, d.reason());
@@ -183,7 +188,7 @@ class CascadeRouterTest {
         JsonNode schema = JSON.readTree("""
                 {"type":"object","properties":{"server":{"type":"string","maxLength":40,"format":"ipv4"}},"required":["server"]}""");
         try (CascadeRouter router = router(withTeacher("extract", r -> r.outputSchema(schema).minGenerationConfidence(0)))) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask(
+            RoutedAnswer a = await(router.route(subtask(ask(
                     "Extract the server from this note: the nightly backup runs on the machine called atlas in the basement.", 40))
                     .withRouteHint("extract")));
             RoutingDecision d = a.decision();
@@ -202,7 +207,7 @@ class CascadeRouterTest {
         try (CascadeRouter router = router(withTeacher("tool_call", r -> r.minGenerationConfidence(0)))) {
             GenerationRequest request = GenerationRequest.builder().user("Tell Bob that the build failed.")
                     .tools(List.of(notify)).toolChoice(ToolChoice.REQUIRED).maxTokens(60).build();
-            RoutedAnswer a = await(router.route(Subtask.of(request).withRouteHint("tool_call")));
+            RoutedAnswer a = await(router.route(subtask(request).withRouteHint("tool_call")));
             RoutingDecision d = a.decision();
             assertEquals(EscalationReason.INVALID_TOOL_ARGUMENTS, d.reason(), d.detail() + " / SLM called " + a.slmAnswer().toolCalls());
             assertTrue(d.escalated());
@@ -215,7 +220,7 @@ class CascadeRouterTest {
     @Test
     void aTimedOutSlmCallIsCancelledAndEscalates() throws Exception {
         try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
-            Subtask s = Subtask.of(ask("Write a very long story about a dragon who learns to bake bread.", 400))
+            Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
                     .withRouteHint("summarize").withDeadline(Duration.ofMillis(300));
             RoutedAnswer a = await(router.route(s));
             RoutingDecision d = a.decision();
@@ -232,7 +237,7 @@ class CascadeRouterTest {
     void deadlineCancelWithoutLargeModelReturnsThePartialAnswerAsFallback() throws Exception {
         RouterConfig config = RouterConfig.defaults();
         try (CascadeRouter router = router(config)) {
-            Subtask s = Subtask.of(ask("Write a very long story about a dragon who learns to bake bread.", 400))
+            Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
                     .withRouteHint("summarize").withDeadline(Duration.ofMillis(300));
             long t0 = System.nanoTime();
             RoutedAnswer a = await(router.route(s));
@@ -260,7 +265,7 @@ class CascadeRouterTest {
                 .largeModel(openAi("down", "http://127.0.0.1:" + closedPort + "/v1")).escalateTo("down").build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (CascadeRouter router = router(config, registry)) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
+            RoutedAnswer a = await(router.route(subtask(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
             RoutingDecision d = a.decision();
             assertTrue(d.fallback(), d.detail());
             assertFalse(d.escalated());
@@ -280,7 +285,7 @@ class CascadeRouterTest {
         try (CascadeRouter router = router(config, registry)) {
             List<Future<RoutedAnswer>> all = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                all.add(router.route(Subtask.of(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
+                all.add(router.route(subtask(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
             }
             int ok = 0;
             int rejected = 0;
@@ -298,14 +303,14 @@ class CascadeRouterTest {
             assertEquals(2, rejected);
             assertEquals(2, registry.get("cascade4j.router.rejections").tag("model", "smollm2").counter().count());
             // the slot is free again
-            assertNotNull(await(router.route(Subtask.of(ask(SUMMARY_TASK, 10)).withRouteHint("summarize"))).answer());
+            assertNotNull(await(router.route(subtask(ask(SUMMARY_TASK, 10)).withRouteHint("summarize"))).answer());
         }
     }
 
     @Test
     void outOfScopeGoesStraightToTheLargeModel() throws Exception {
         try (CascadeRouter router = router(withTeacher("summarize", r -> r))) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask("The mitochondria is the powerhouse of the cell.", 20))));
+            RoutedAnswer a = await(router.route(subtask(ask("The mitochondria is the powerhouse of the cell.", 20))));
             RoutingDecision d = a.decision();
             assertEquals(EscalationReason.OUT_OF_SCOPE, d.reason(), d.detail());
             assertNull(d.route());
@@ -326,7 +331,7 @@ class CascadeRouterTest {
                 .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (CascadeRouter router = router(config, registry)) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask(SUMMARY_TASK, 10))));
+            RoutedAnswer a = await(router.route(subtask(ask(SUMMARY_TASK, 10))));
             RoutingDecision d = a.decision();
             assertEquals("summarize", d.route(), d.detail());
             assertTrue(d.detail().contains("SLM agrees") || d.detail().contains("SLM says"), d.detail());
@@ -336,7 +341,7 @@ class CascadeRouterTest {
     @Test
     void outOfScopeWithoutLargeModelIsAnsweredByTheDefaultModelAsFallback() throws Exception {
         try (CascadeRouter router = router(RouterConfig.defaults())) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask("The mitochondria is the powerhouse of the cell.", 20))));
+            RoutedAnswer a = await(router.route(subtask(ask("The mitochondria is the powerhouse of the cell.", 20))));
             RoutingDecision d = a.decision();
             assertEquals(EscalationReason.OUT_OF_SCOPE, d.reason());
             assertTrue(d.fallback());
@@ -348,7 +353,7 @@ class CascadeRouterTest {
     @Test
     void alwaysLargeRoutesSkipTheSlm() throws Exception {
         try (CascadeRouter router = router(withTeacher("reason", r -> r))) {
-            RoutedAnswer a = await(router.route(Subtask.of(ask(
+            RoutedAnswer a = await(router.route(subtask(ask(
                     "Compare the trade-offs of event sourcing and CRUD for a small accounting app, step by step.", 30)).withRouteHint("reason")));
             RoutingDecision d = a.decision();
             assertEquals("reason", d.route(), d.detail());
@@ -364,12 +369,12 @@ class CascadeRouterTest {
             assertEquals(List.of("smollm2"), router.localModels());
             assertEquals(5, router.routes().size());
 
-            RoutedAnswer direct = await(router.route(Subtask.of(ask("Say hello.", 10)).withRouteHint("smollm2")));
+            RoutedAnswer direct = await(router.route(subtask(ask("Say hello.", 10)).withRouteHint("smollm2")));
             assertNull(direct.decision().route());
             assertEquals("smollm2", direct.decision().model());
             assertEquals(1.0, direct.decision().classifierConfidence());
 
-            Throwable unknown = failure(router.route(Subtask.of(ask("Say hello.", 10)).withRouteHint("gpt-9")));
+            Throwable unknown = failure(router.route(subtask(ask("Say hello.", 10)).withRouteHint("gpt-9")));
             assertInstanceOf(RouterException.UnknownRoute.class, unknown);
             assertTrue(unknown.getMessage().contains("gpt-9") && unknown.getMessage().contains("summarize"), unknown.getMessage());
         }
@@ -379,7 +384,7 @@ class CascadeRouterTest {
     void aPromptLongerThanTheContextIsTheCallersError() throws Exception {
         try (CascadeRouter router = router(RouterConfig.defaults())) {
             String huge = "word ".repeat(4000);
-            Throwable e = failure(router.route(Subtask.of(ask("Summarize: " + huge, 10)).withRouteHint("summarize")));
+            Throwable e = failure(router.route(subtask(ask("Summarize: " + huge, 10)).withRouteHint("summarize")));
             assertInstanceOf(RouterException.InvalidRequest.class, e);
             assertTrue(e.getMessage().contains("context"), e.getMessage());
         }

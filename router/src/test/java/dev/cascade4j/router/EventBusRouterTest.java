@@ -13,6 +13,7 @@ import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +63,8 @@ class EventBusRouterTest {
         assertEquals(List.of("smollm2"), client.localModels());
 
         Subtask subtask = Subtask.of(GenerationRequest.builder()
-                .user("Classify the sentiment of this review: the battery died after two days.").maxTokens(8).build());
+                .user("Classify the sentiment of this review: the battery died after two days.").maxTokens(8).build())
+                .withDeadline(Duration.ofMinutes(5));
         RoutedAnswer answer = await(client.route(subtask));
         assertEquals(subtask.id(), answer.decision().subtaskId());
         assertEquals("classify", answer.decision().route(), answer.decision().detail());
@@ -81,7 +83,7 @@ class EventBusRouterTest {
         List<Future<RoutedAnswer>> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             all.add(client.route(Subtask.of(GenerationRequest.builder().user("Summarize: it rained all day.").maxTokens(8).build())
-                    .withRouteHint("summarize")));
+                    .withRouteHint("summarize").withDeadline(Duration.ofMinutes(5))));
         }
         int overloaded = 0;
         for (Future<RoutedAnswer> f : all) {

@@ -30,16 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RouterBenchmark {
 
     /** Figures of one run, in milliseconds. */
-    public record Result(int callers, int subtasks, double coldP50, double coldP99, double warmP50, double warmP99,
+    public record Result(int callers, int subtasks, int slmThreads, double coldP50, double coldP99, double warmP50, double warmP99,
                          double slmCallMillis, int slmTokens) {
         public String report() {
             return String.format(Locale.ROOT, """
-                    router overhead per subtask (classify + dispatch + judge, model calls excluded), %d concurrent callers, %d subtasks per phase
+                    router overhead per subtask (classify + dispatch + judge, model calls excluded), %d concurrent callers, %d subtasks per phase, SLM threads %s
                       cold caches (every text new):  p50 %.2f ms   p99 %.2f ms
                       warm caches (texts seen):      p50 %.2f ms   p99 %.2f ms
                     one SLM call (%d tokens, alone): %.1f ms
                       warm p50 overhead = %.2f%% of an SLM call, cold p50 = %.2f%%
-                    """, callers, subtasks, coldP50, coldP99, warmP50, warmP99, slmTokens, slmCallMillis,
+                    """, callers, subtasks, slmThreads == 0 ? "all" : String.valueOf(slmThreads), coldP50, coldP99, warmP50, warmP99, slmTokens, slmCallMillis,
                     100 * warmP50 / slmCallMillis, 100 * coldP50 / slmCallMillis);
         }
     }
@@ -53,13 +53,17 @@ public final class RouterBenchmark {
      * @param callers   concurrent callers, each sending its next subtask when the previous is answered
      * @param perCaller subtasks each caller sends per phase
      * @param slmTokens answer length of the reference SLM call
+     * @param slmThreads CPU threads of the SLM (0 = all cores)
      * @param registry  where the router's meters go
      */
-    public static Result run(int callers, int perCaller, int slmTokens, MeterRegistry registry) throws Exception {
+    public static Result run(int callers, int perCaller, int slmTokens, int slmThreads, MeterRegistry registry) throws Exception {
         RouterConfig defaults = RouterConfig.defaults();
         // Room for every caller: this measures overhead, not rejection.
+        // Room for every caller (this measures overhead, not rejection), and by default one core left to
+        // the router: llama.cpp's threads spin while decoding and would otherwise preempt the event loops.
+        LocalModelConfig slmConfig = defaults.localModel(defaults.defaultModel());
         RouterConfig config = defaults.toBuilder()
-                .localModel(defaults.localModel(defaults.defaultModel()).withMaxInFlight(callers * 2)).build();
+                .localModel(slmConfig.withMaxInFlight(callers * 2).withOptions(slmConfig.options().withThreads(slmThreads))).build();
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).config(config).meterRegistry(registry).build()) {
             List<String> seen = new ArrayList<>();
@@ -68,8 +72,9 @@ public final class RouterBenchmark {
             }
             // Warm-up (JIT, the model's prompt cache), not measured.
             measure(router, callers, 1, i -> seen.get(i % seen.size()) + " (warm-up " + i + ")");
+            // The same texts twice: new the first time, seen the second.
             double[] cold = measure(router, callers, perCaller, i -> seen.get(i % seen.size()) + " Case " + i + ".");
-            double[] warm = measure(router, callers, perCaller, i -> seen.get(i % seen.size()));
+            double[] warm = measure(router, callers, perCaller, i -> seen.get(i % seen.size()) + " Case " + i + ".");
 
             LocalModel slm = router.localModel(config.defaultModel());
             GenerationRequest request = GenerationRequest.builder()
@@ -87,7 +92,7 @@ public final class RouterBenchmark {
                 }
             }
             Arrays.sort(calls);
-            return new Result(callers, callers * perCaller, percentile(cold, 50), percentile(cold, 99),
+            return new Result(callers, callers * perCaller, slmThreads, percentile(cold, 50), percentile(cold, 99),
                     percentile(warm, 50), percentile(warm, 99), calls[1], slmTokens);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -129,6 +134,11 @@ public final class RouterBenchmark {
         });
     }
 
+    /** All cores but one, at least one. */
+    public static int defaultSlmThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
     static double percentile(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
@@ -139,6 +149,6 @@ public final class RouterBenchmark {
     public static void main(String[] args) throws Exception {
         int callers = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int perCaller = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        System.out.print(run(callers, perCaller, 32, new SimpleMeterRegistry()).report());
+        System.out.print(run(callers, perCaller, 32, defaultSlmThreads(), new SimpleMeterRegistry()).report());
     }
 }

@@ -24,6 +24,11 @@ public final class Encoder {
         return cache.get(text, this::compute);
     }
 
+    /** The cached embedding of {@code text}, or {@code null}. */
+    public float[] cached(String text) {
+        return cache.getIfPresent(text);
+    }
+
     private float[] compute(String text) {
         float[] v = model.embed(text).content().vector();
         double norm = 0;

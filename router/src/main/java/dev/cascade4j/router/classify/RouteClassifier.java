@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Scores a text against every route by its k most similar examples and turns the scores into a
@@ -21,6 +22,8 @@ public final class RouteClassifier {
     private final List<String> names = new ArrayList<>();
     private final List<float[][]> examples = new ArrayList<>();
     private final Cache<String, Classification> cache;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     /** Embeds every example now: construction takes a moment per example. */
     public RouteClassifier(List<Route> routes, ClassifierConfig config, Encoder encoder) {
@@ -33,7 +36,7 @@ public final class RouteClassifier {
             names.add(r.name());
             examples.add(r.examples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new));
         }
-        this.cache = Caffeine.newBuilder().maximumSize(config.classificationCacheSize()).recordStats().build();
+        this.cache = Caffeine.newBuilder().maximumSize(config.classificationCacheSize()).build();
     }
 
     /** Number of routes the classifier can choose (routes with examples). */
@@ -41,8 +44,43 @@ public final class RouteClassifier {
         return names.size();
     }
 
+    /**
+     * The classification of {@code text} when it needs no new embedding (cached, or its embedding is),
+     * else {@code null}. Scoring a known embedding is microseconds of work, cheap enough for an event loop.
+     */
+    public Classification cached(String text) {
+        String key = focus(text);
+        Classification known = lookup(key);
+        if (known != null || encoder.cached(key) == null) {
+            return known; // a miss is counted when the caller classifies it on a worker
+        }
+        return miss(key);
+    }
+
+    /** Classifies a text {@link #cached} did not know (blocking: embeds it). */
+    public Classification classifyUncached(String text) {
+        return miss(focus(text));
+    }
+
+    /** Classifies a text, from the cache when it can (blocking on a miss: embeds it). */
     public Classification classify(String text) {
-        return cache.get(focus(text), this::compute);
+        String key = focus(text);
+        Classification known = lookup(key);
+        return known != null ? known : miss(key);
+    }
+
+    // Hits and misses are counted here, once per classification asked for, however it was reached.
+    private Classification lookup(String key) {
+        Classification known = cache.getIfPresent(key);
+        if (known != null) {
+            hits.increment();
+        }
+        return known;
+    }
+
+    private Classification miss(String key) {
+        misses.increment();
+        return cache.get(key, this::compute);
     }
 
     /**
@@ -125,7 +163,7 @@ public final class RouteClassifier {
     }
 
     public CacheStats cacheStats() {
-        return cache.stats();
+        return CacheStats.of(hits.sum(), misses.sum(), 0, 0, 0, 0, 0);
     }
 
     public CacheStats embeddingCacheStats() {
