@@ -105,7 +105,9 @@ def tool_call_items():
         items.append((typo(phr.format(m=minutes)), "set_timer", {"minutes": minutes}))
     out = []
     for text, name, args in items:
+        # The agent knows this step is a tool call (tool selection with arguments), so it requires one.
         out.append({"kind": "tool_call", "messages": [{"role": "user", "content": text}], "tools": TOOLS,
+                    "tool_choice": "required",
                     "expected": {"route": "tool_call", "tool": name, "arguments": args}})
     return out
 
@@ -352,7 +354,7 @@ def main():
         for n, item in enumerate(items, 1):
             item_id = f"{prefix}-{n:03d}"
             line = {"id": item_id, "kind": item["kind"], "split": split(item_id), "messages": item["messages"]}
-            for key in ("tools", "response_format"):
+            for key in ("tools", "tool_choice", "response_format"):
                 if key in item:
                     line[key] = item[key]
             line["expected"] = item["expected"]

@@ -42,6 +42,7 @@ public final class Cli {
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
               bench router [--callers N] [--per-caller N] [--slm-tokens N]
                                    the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
+              calibrate [--data FILE] [--config FILE] [--target-loss 2] [--out FILE] [--limit N]  routing/SLM accuracy, thresholds, cost saved
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             """.formatted(ModelStore.DEFAULT_MODEL);
@@ -94,6 +95,7 @@ public final class Cli {
                 }
                 yield InferenceBenchmark.run(o);
             }
+            case "calibrate" -> CalibrateCommand.run(options(rest));
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
     }

@@ -79,7 +79,10 @@ public record CalibrationReport(
         for (Route route : config.routes()) {
             List<ItemResult> c = calByRoute.getOrDefault(route.name(), List.of());
             List<ItemResult> t = testByRoute.getOrDefault(route.name(), List.of());
-            CalibrationMetrics.ThresholdChoice choice = CalibrationMetrics.chooseThreshold(effective(c), slmCorrect(c), largeCorrect(c), target);
+            // With no calibration items for a route, its configured threshold stands.
+            CalibrationMetrics.ThresholdChoice choice = c.isEmpty()
+                    ? CalibrationMetrics.evaluate(route.minGenerationConfidence(), effective(c), slmCorrect(c), largeCorrect(c))
+                    : CalibrationMetrics.chooseThreshold(effective(c), slmCorrect(c), largeCorrect(c), target);
             thresholds.put(route.name(), choice.threshold());
             CalibrationMetrics.ThresholdChoice onTest = CalibrationMetrics.evaluate(choice.threshold(), effective(t), slmCorrect(t), largeCorrect(t));
             routes.add(new RouteFigures(route.name(), route.policy(), c.size(), t.size(), choice,

@@ -7,6 +7,7 @@ import dev.cascade4j.inference.ChatMessage;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.ResponseFormat;
 import dev.cascade4j.inference.SamplingParams;
+import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,11 +32,12 @@ import java.util.Set;
  * @param split          {@code calibration} (thresholds are chosen on it) or {@code test} (figures are reported on it)
  * @param messages       the conversation
  * @param tools          tools offered (tool-call items), else empty
+ * @param toolChoice     OpenAI {@code tool_choice}: {@code auto} (default), {@code required}, {@code none} or a tool's name
  * @param responseFormat the requested answer shape ({@link ResponseFormat#TEXT} when none)
  * @param expected       the ground truth
  */
 public record EvalItem(String id, Kind kind, String split, List<ChatMessage> messages, List<ToolSpec> tools,
-                       ResponseFormat responseFormat, Expected expected) {
+                       ToolChoice toolChoice, ResponseFormat responseFormat, Expected expected) {
 
     public static final String CALIBRATION = "calibration";
     public static final String TEST = "test";
@@ -49,6 +51,7 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
         Objects.requireNonNull(kind, "kind");
         messages = List.copyOf(messages);
         tools = tools == null ? List.of() : List.copyOf(tools);
+        toolChoice = toolChoice == null ? ToolChoice.AUTO : toolChoice;
         responseFormat = responseFormat == null ? ResponseFormat.TEXT : responseFormat;
         Objects.requireNonNull(expected, "expected");
     }
@@ -98,7 +101,7 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
             case TOOL_CALL, REASON -> 128;
             case EXTRACT -> 160;
         };
-        return GenerationRequest.builder().messages(messages).tools(tools).responseFormat(responseFormat)
+        return GenerationRequest.builder().messages(messages).tools(tools).toolChoice(toolChoice).responseFormat(responseFormat)
                 .sampling(SamplingParams.greedy(maxTokens)).build();
     }
 
@@ -188,6 +191,18 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
                 tools.add(new ToolSpec(text(f, "name", true), text(f, "description", false), f.get("parameters")));
             }
         }
+        ToolChoice choice = ToolChoice.AUTO;
+        JsonNode tc = node.get("tool_choice");
+        if (tc != null && !tc.isNull()) {
+            String name = tc.isTextual() ? null : tc.path("function").path("name").asText(null);
+            choice = name != null ? ToolChoice.named(name) : switch (tc.asText()) {
+                case "auto" -> ToolChoice.AUTO;
+                case "required" -> ToolChoice.REQUIRED;
+                case "none" -> ToolChoice.NONE;
+                default -> throw new IllegalArgumentException("item " + id + ": tool_choice must be auto, required, none or "
+                        + "{\"type\": \"function\", \"function\": {\"name\": ...}}");
+            };
+        }
         ResponseFormat format = ResponseFormat.TEXT;
         JsonNode rf = node.get("response_format");
         if (rf != null && !rf.isNull()) {
@@ -226,7 +241,7 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
         if (kind != Kind.OUT_OF_SCOPE && expected.route() == null) {
             throw new IllegalArgumentException("item " + id + ": 'expected.route' names the route that should handle it");
         }
-        return new EvalItem(id, kind, split, messages, tools, format, expected);
+        return new EvalItem(id, kind, split, messages, tools, choice, format, expected);
     }
 
     private static String text(JsonNode node, String key, boolean required) {
