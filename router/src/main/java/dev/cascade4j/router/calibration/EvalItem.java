@@ -125,6 +125,8 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
     public static List<EvalItem> load(Path file) {
         try (Reader r = Files.newBufferedReader(file)) {
             return read(r, file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file; give --data the path of a JSONL evaluation set", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read the evaluation set (" + e.getMessage() + ")", e);
         }
