@@ -60,6 +60,7 @@ public final class Cli {
                                    the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
                                    (SLM on --threads, default all cores but one),
                                    then the router's meters in Prometheus text format
+              calibrate [--data FILE] [--config FILE] [--target-loss 2] [--out FILE] [--limit N]  routing/SLM accuracy, thresholds, cost saved
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
@@ -124,6 +125,7 @@ public final class Cli {
             }
             case "export" -> LogCommands.export(options(rest));
             case "clusters" -> LogCommands.clusters(options(rest));
+            case "calibrate" -> CalibrateCommand.run(options(rest));
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };
     }

@@ -1,0 +1,137 @@
+package dev.cascade4j.router.calibration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade4j.inference.Confidence;
+import dev.cascade4j.inference.FinishReason;
+import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.inference.Timings;
+import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.Usage;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Right and wrong answers of each kind, and the reader's errors. */
+class AnswerCheckerTest {
+
+    static EvalItem item(String json) {
+        return EvalItem.parse(readTree(json));
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static GenerationResult text(String text) {
+        return new GenerationResult(text, List.of(), FinishReason.STOP, Confidence.NONE, new Usage(0, 0, 0, 0), null);
+    }
+
+    static GenerationResult call(String name, String args) {
+        return new GenerationResult("", List.of(new ToolCall("c1", name, args)), FinishReason.TOOL_CALLS, Confidence.NONE,
+                new Usage(0, 0, 0, 0), null);
+    }
+
+    static final EvalItem CONVERT = item("""
+            {"id":"t1","kind":"tool_call","split":"test","messages":[{"role":"user","content":"Convert 100 USD to EUR"}],
+             "tools":[{"type":"function","function":{"name":"convert_currency","parameters":{"type":"object"}}}],
+             "expected":{"route":"tool_call","tool":"convert_currency","arguments":{"amount":100,"from":"USD","to":"EUR"}}}""");
+
+    @Test
+    void toolCallMatchesNameAndValuesAfterNormalising() {
+        assertTrue(AnswerChecker.check(CONVERT, call("convert_currency", "{\"amount\": 100.0, \"from\": \"usd\", \"to\": \" EUR \"}")).correct());
+        assertTrue(AnswerChecker.check(CONVERT, call("convert_currency", "{\"amount\": \"100\", \"from\": \"USD\", \"to\": \"EUR\"}")).correct());
+    }
+
+    @Test
+    void toolCallIsWrongForAnotherToolAValueOrNoCall() {
+        assertEquals("called get_weather, expected convert_currency",
+                AnswerChecker.check(CONVERT, call("get_weather", "{\"city\": \"Berlin\"}")).detail());
+        assertFalse(AnswerChecker.check(CONVERT, call("convert_currency", "{\"amount\": 10, \"from\": \"USD\", \"to\": \"EUR\"}")).correct());
+        assertFalse(AnswerChecker.check(CONVERT, call("convert_currency", "{\"amount\": 100, \"from\": \"USD\"}")).correct());
+        assertFalse(AnswerChecker.check(CONVERT, call("convert_currency", "not json")).correct());
+        assertEquals("no tool call", AnswerChecker.check(CONVERT, text("100 USD is about 92 EUR")).detail());
+        assertFalse(AnswerChecker.check(CONVERT, null).correct());
+    }
+
+    static final EvalItem INVOICE = item("""
+            {"id":"e1","kind":"extract","split":"test","messages":[{"role":"user","content":"Invoice INV-1 of 2026-01-02, 35.5 EUR"}],
+             "response_format":{"type":"json_schema","json_schema":{"name":"i","schema":{"type":"object"}}},
+             "expected":{"route":"extract","object":{"invoice_number":"INV-1","date":"2026-01-02","total":35.5}}}""");
+
+    @Test
+    void extractComparesFieldByField() {
+        assertTrue(AnswerChecker.check(INVOICE, text("{\"invoice_number\":\"inv-1\",\"date\":\"2026-01-02\",\"total\":35.50,\"extra\":1}")).correct());
+        assertFalse(AnswerChecker.check(INVOICE, text("{\"invoice_number\":\"INV-1\",\"date\":\"2026-01-03\",\"total\":35.5}")).correct());
+        assertFalse(AnswerChecker.check(INVOICE, text("{\"invoice_number\":\"INV-1\",\"total\":35.5}")).correct());
+        assertFalse(AnswerChecker.check(INVOICE, text("INV-1, 2026-01-02, 35.5")).correct());
+    }
+
+    static final EvalItem SENTIMENT = item("""
+            {"id":"c1","kind":"classify","split":"test","messages":[{"role":"user","content":"positive, negative or neutral? Great!"}],
+             "expected":{"route":"classify","label":"positive"}}""");
+
+    @Test
+    void classifyNeedsTheExactLabel() {
+        assertTrue(AnswerChecker.check(SENTIMENT, text("{\"label\": \"Positive\"}")).correct());
+        assertTrue(AnswerChecker.check(SENTIMENT, text("positive")).correct());
+        assertFalse(AnswerChecker.check(SENTIMENT, text("{\"label\": \"neutral\"}")).correct());
+        assertFalse(AnswerChecker.check(SENTIMENT, text("mostly positive")).correct());
+    }
+
+    static final EvalItem SUMMARY = item("""
+            {"id":"s1","kind":"summarize","split":"test","messages":[{"role":"user","content":"Summarize: ..."}],
+             "expected":{"route":"summarize","key_terms":["tram","airport"]}}""");
+
+    @Test
+    void summaryMustContainEveryKeyTerm() {
+        assertTrue(AnswerChecker.check(SUMMARY, text("The council extends the Tram line to the AIRPORT.")).correct());
+        assertEquals("summary lacks 'airport'", AnswerChecker.check(SUMMARY, text("A new tram line is coming.")).detail());
+    }
+
+    static final EvalItem REASON = item("""
+            {"id":"r1","kind":"reason","split":"test","messages":[{"role":"user","content":"2x + 1 = 11?"}],
+             "expected":{"route":"reason","answer":"5"}}""");
+
+    @Test
+    void reasonMustContainTheAnswerAsItsOwnToken() {
+        assertTrue(AnswerChecker.check(REASON, text("Subtract 1 and divide by 2: x = 5.")).correct());
+        assertTrue(AnswerChecker.check(REASON, text("5")).correct());
+        assertFalse(AnswerChecker.check(REASON, text("x = 15")).correct());
+        assertFalse(AnswerChecker.check(REASON, text("x = 5.5")).correct());
+        assertFalse(AnswerChecker.check(REASON, text("I cannot tell")).correct());
+    }
+
+    @Test
+    void outOfScopeIsNeverRightOnAnSlm() {
+        EvalItem oos = item("""
+                {"id":"o1","kind":"out_of_scope","split":"test","messages":[{"role":"user","content":"hi"}],"expected":{"route":null}}""");
+        assertFalse(AnswerChecker.check(oos, text("Hello!")).correct());
+    }
+
+    @Test
+    void readerNamesTheLineAndWhatToFix() {
+        String good = "{\"id\":\"a\",\"kind\":\"reason\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"expected\":{\"route\":\"reason\",\"answer\":\"1\"}}";
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+                () -> EvalItem.read(new StringReader(good + "\n\n" + good + "\n"), "set.jsonl"));
+        assertEquals("set.jsonl:3: id 'a' is used twice", dup.getMessage());
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> EvalItem.read(new StringReader(good.replace("\"reason\",\"messages", "\"poem\",\"messages")), "set.jsonl"));
+        assertTrue(kind.getMessage().startsWith("set.jsonl:1: item a: unknown kind 'poem'"), kind.getMessage());
+        IllegalArgumentException answer = assertThrows(IllegalArgumentException.class,
+                () -> EvalItem.read(new StringReader(good.replace(",\"answer\":\"1\"", "")), "set.jsonl"));
+        assertTrue(answer.getMessage().contains("'expected' needs answer"), answer.getMessage());
+        IllegalArgumentException json = assertThrows(IllegalArgumentException.class,
+                () -> EvalItem.read(new StringReader("{oops"), "set.jsonl"));
+        assertTrue(json.getMessage().startsWith("set.jsonl:1: not valid JSON"), json.getMessage());
+    }
+}
