@@ -37,6 +37,10 @@ public final class Cli {
               models pull [REF]    fetch a model into the cache (default %s)
               models list          list cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
+              serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--model REF]
+                                   OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/tools, /health, /ready, /metrics
+              bench http [--model REF] [--connections N] [--duration S] [--gen-duration S] [--gen-tokens N] [--rounds N] [--threads N]
+                                   requests/s and latency of the server (wrk) beside a bare Vert.x handler
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
 
@@ -52,6 +56,9 @@ public final class Cli {
         } catch (InferenceException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
         } catch (UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(USAGE);
@@ -81,11 +88,17 @@ public final class Cli {
                 System.out.println(LlamaNatives.libraryDirectory());
                 yield 0;
             }
+            case "serve" -> ServeCommand.run(options(rest));
             case "bench" -> {
-                if (rest.isEmpty() || !rest.getFirst().equals("inference")) {
-                    throw new UsageException("bench takes the subcommand 'inference'");
+                if (rest.isEmpty()) {
+                    throw new UsageException("bench takes the subcommand 'inference' or 'http'");
                 }
-                yield InferenceBenchmark.run(options(rest.subList(1, rest.size())));
+                Map<String, String> o = options(rest.subList(1, rest.size()));
+                yield switch (rest.getFirst()) {
+                    case "inference" -> InferenceBenchmark.run(o);
+                    case "http" -> dev.cascade4j.examples.bench.HttpBenchmark.run(o);
+                    default -> throw new UsageException("bench takes the subcommand 'inference' or 'http'");
+                };
             }
             default -> throw new UsageException("unknown command '" + args[0] + "'");
         };

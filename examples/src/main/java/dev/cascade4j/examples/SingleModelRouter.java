@@ -1,0 +1,81 @@
+package dev.cascade4j.examples;
+
+import dev.cascade4j.inference.Generation;
+import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.router.EscalationReason;
+import dev.cascade4j.router.RoutedAnswer;
+import dev.cascade4j.router.Router;
+import dev.cascade4j.router.RouterException;
+import dev.cascade4j.router.RoutingDecision;
+import dev.cascade4j.router.Subtask;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A {@link Router} with one local model and no routes: every subtask (hint {@code auto} or the
+ * model's name) goes to that model, nothing escalates, and the decision says so. What
+ * {@code ./cascade4j serve} uses when no cascade is configured. Submission runs on a virtual thread,
+ * since formatting the prompt and compiling a grammar are CPU work that must stay off event loops.
+ */
+final class SingleModelRouter implements Router {
+    private final LocalModel model;
+    private final String name;
+
+    SingleModelRouter(LocalModel model) {
+        this.model = model;
+        this.name = model.info().name();
+    }
+
+    @Override
+    public Future<RoutedAnswer> route(Subtask subtask) {
+        if (subtask.routeHint() != null && !subtask.routeHint().equals(name)) {
+            return Future.failedFuture(new RouterException.UnknownRoute(subtask.routeHint(), List.of(name, Subtask.AUTO)));
+        }
+        Promise<RoutedAnswer> promise = Promise.promise();
+        Thread.ofVirtual().name("cascade4j-submit").start(() -> {
+            Generation generation;
+            try {
+                generation = model.submit(subtask.request());
+            } catch (RuntimeException e) {
+                promise.fail(map(e));
+                return;
+            }
+            generation.result().whenComplete((result, error) -> {
+                if (error != null) {
+                    promise.fail(map(error));
+                    return;
+                }
+                RoutingDecision decision = new RoutingDecision(subtask.id(), name, 1.0, result.confidence().score(), false,
+                        EscalationReason.NONE, name, false, null);
+                promise.complete(new RoutedAnswer(subtask, decision, result, result, null,
+                        Duration.between(subtask.createdAt(), Instant.now()), Duration.ZERO));
+            });
+        });
+        return promise.future();
+    }
+
+    private static RuntimeException map(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return switch (e) {
+            case InferenceException.Overloaded busy -> new RouterException.Overloaded(busy.getMessage(), Duration.ofSeconds(1));
+            case InferenceException.InvalidRequest invalid -> new RouterException.InvalidRequest(invalid.getMessage(), invalid);
+            case RuntimeException r -> r;
+            default -> new RouterException(e.getMessage(), e);
+        };
+    }
+
+    @Override
+    public List<RouteInfo> routes() {
+        return List.of();
+    }
+
+    @Override
+    public List<String> localModels() {
+        return List.of(name);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cascade4j.tools.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.router.Router;
+import dev.cascade4j.tools.ToolExecutor;
+import dev.cascade4j.tools.ToolRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The OpenAI-compatible HTTP surface of cascade4j, on Vert.x Web: chat completions through a
+ * {@link Router}, the service's own tools, models, health, readiness and Prometheus metrics. Every
+ * handler runs on the event loop and never blocks. Build with {@link #builder()}, then {@link #start()}.
+ *
+ * <p>With no API key configured the server binds 127.0.0.1 unless a host is set explicitly, so a
+ * fresh server is not an open door.
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OpenAiServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final Router router;
+    private final ToolExecutor tools;
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry metrics;
+    private final BooleanSupplier ready;
+    private final ResponseCache cache;
+    private HttpServer server;
+
+    private OpenAiServer(Builder b) {
+        this.vertx = Objects.requireNonNull(b.vertx, "vertx");
+        this.router = Objects.requireNonNull(b.router, "router");
+        this.config = b.config;
+        this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.tools = new ToolExecutor(b.tools, config.toolConcurrency());
+        this.ready = b.ready != null ? b.ready : () -> !router.localModels().isEmpty() || !router.routes().isEmpty();
+        this.cache = config.cacheEnabled() ? new ResponseCache(config.cacheMaxEntries(), config.cacheTtl(), metrics) : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and serves; completes with the server once it listens (port 0 picks a free one, see {@link #port()}). */
+    public Future<HttpServer> start() {
+        if (config.apiKeys().isEmpty() && config.host() != null && !config.host().startsWith("127.") && !config.host().equals("localhost")) {
+            LOG.log(System.Logger.Level.WARNING, "serving on " + config.host() + " without an API key: anyone who can reach it may use it");
+        }
+        ErrorResponder errors = new ErrorResponder(config.bodyLimitBytes());
+        io.vertx.ext.web.Router web = io.vertx.ext.web.Router.router(vertx);
+        ToolsHandler toolsHandler = new ToolsHandler(tools);
+        ChatCompletionsHandler chat = new ChatCompletionsHandler(router, config, cache, errors);
+
+        if (!config.apiKeys().isEmpty()) {
+            ApiKeyHandler keys = new ApiKeyHandler(config.apiKeys());
+            web.route("/v1/*").handler(keys);
+            web.route("/metrics").handler(keys);
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
+        web.post("/v1/chat/completions").handler(body).handler(chat);
+        web.get("/v1/models").handler(ctx -> ToolsHandler.json(ctx, 200, models()));
+        web.get("/v1/tools").handler(toolsHandler::list);
+        web.post("/v1/tools/:name/invoke").handler(body).handler(toolsHandler::invoke);
+        web.get("/health").handler(ctx -> ToolsHandler.json(ctx, 200, JSON.createObjectNode().put("status", "up")));
+        web.get("/ready").handler(ctx -> {
+            boolean ok = ready.getAsBoolean();
+            ToolsHandler.json(ctx, ok ? 200 : 503, JSON.createObjectNode().put("status", ok ? "ready" : "loading"));
+        });
+        web.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        web.route().failureHandler(errors::handle);
+        for (int status : new int[] {400, 404, 405, 413}) {
+            web.errorHandler(status, errors::handle);
+        }
+
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port());
+        return vertx.createHttpServer(options).requestHandler(web).listen().onSuccess(s -> {
+            server = s;
+            LOG.log(System.Logger.Level.INFO, "cascade4j serving on http://" + config.bindHost() + ":" + s.actualPort()
+                    + (config.apiKeys().isEmpty() ? " (no API key)" : " (API key required)"));
+        });
+    }
+
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    private ObjectNode models() {
+        ObjectNode body = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = body.putArray("data");
+        data.add(model("auto", "auto", "let the router choose a route, and escalate when unsure", null));
+        router.routes().forEach(r -> data.add(model(r.name(), "route", r.description(), r.model())));
+        router.localModels().forEach(m -> data.add(model(m, "local_model", "served directly, without routing or escalation", m)));
+        return body;
+    }
+
+    private static ObjectNode model(String id, String kind, String description, String servedBy) {
+        ObjectNode m = JSON.createObjectNode().put("id", id).put("object", "model").put("created", 0).put("owned_by", "cascade4j");
+        m.putObject("cascade4j").put("kind", kind).put("description", description).put("model", servedBy);
+        return m;
+    }
+
+    /** Stops listening; requests in flight are cut. */
+    public Future<Void> stop() {
+        tools.close();
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    @Override
+    public void close() {
+        stop().await();
+    }
+
+    public static final class Builder {
+        private Vertx vertx;
+        private Router router;
+        private ToolRegistry tools = ToolRegistry.empty();
+        private ServerConfig config = ServerConfig.defaults();
+        private PrometheusMeterRegistry metrics;
+        private BooleanSupplier ready;
+
+        private Builder() {
+        }
+
+        public Builder vertx(Vertx vertx) {
+            this.vertx = vertx;
+            return this;
+        }
+
+        /** Answers chat completions; required. */
+        public Builder router(Router router) {
+            this.router = router;
+            return this;
+        }
+
+        /** The service's own tools, listed at /v1/tools and invoked at /v1/tools/{name}/invoke. */
+        public Builder tools(ToolRegistry tools) {
+            this.tools = Objects.requireNonNull(tools, "tools");
+            return this;
+        }
+
+        public Builder config(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where /metrics reads from, shared with the router's meters; a fresh registry when unset. */
+        public Builder metrics(PrometheusMeterRegistry metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** What /ready reports; by default, whether the router has any model or route. */
+        public Builder ready(BooleanSupplier ready) {
+            this.ready = ready;
+            return this;
+        }
+
+        public OpenAiServer build() {
+            return new OpenAiServer(this);
+        }
+    }
+}
