@@ -28,15 +28,27 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.inference.Confidence;
+import dev.cascade4j.inference.Timings;
+import dev.cascade4j.inference.Usage;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 /**
  * Translates between langchain4j's chat types and the engine's, both ways, for the blocking and the
- * streaming model alike, and turns engine errors into langchain4j's exception types.
+ * streaming model alike, and turns engine errors into langchain4j's exception types. The public
+ * static methods serve callers that send engine requests to any langchain4j {@code ChatModel}
+ * (the router, when it escalates).
  */
-final class ChatTranslator {
+public final class ChatTranslator {
     private final String modelName;
     private final SamplingParams samplingDefaults;
 
@@ -172,5 +184,93 @@ final class ChatTranslator {
             case RuntimeException other -> other;
             default -> new LangChain4jException(e.getMessage(), e);
         };
+    }
+
+    /**
+     * The langchain4j request for an engine request: messages, tools, tool choice, response format and
+     * sampling. JSON schemas travel as raw schemas, so nothing of them is lost on the way. A named tool
+     * choice becomes {@code REQUIRED} with only that tool offered (langchain4j cannot name one).
+     */
+    public static ChatRequest toChatRequest(GenerationRequest request) {
+        List<ToolSpec> tools = request.tools();
+        dev.langchain4j.model.chat.request.ToolChoice choice = switch (request.toolChoice().mode()) {
+            case AUTO -> dev.langchain4j.model.chat.request.ToolChoice.AUTO;
+            case NONE -> dev.langchain4j.model.chat.request.ToolChoice.NONE;
+            case REQUIRED -> dev.langchain4j.model.chat.request.ToolChoice.REQUIRED;
+            case NAMED -> {
+                tools = tools.stream().filter(t -> t.name().equals(request.toolChoice().toolName())).toList();
+                yield dev.langchain4j.model.chat.request.ToolChoice.REQUIRED;
+            }
+        };
+        SamplingParams s = request.sampling();
+        ChatRequest.Builder b = ChatRequest.builder()
+                .messages(request.messages().stream().map(ChatTranslator::toLangChain4jMessage).toList())
+                .temperature(s.temperature())
+                .maxOutputTokens(s.maxTokens());
+        if (s.topP() < 1) {
+            b.topP(s.topP());
+        }
+        if (!s.stop().isEmpty()) {
+            b.stopSequences(s.stop());
+        }
+        if (!tools.isEmpty() && request.toolChoice().mode() != ToolChoice.Mode.NONE) {
+            b.toolSpecifications(tools.stream().map(ChatTranslator::toToolSpecification).toList()).toolChoice(choice);
+        }
+        switch (request.responseFormat()) {
+            case ResponseFormat.Text t -> { }
+            case ResponseFormat.JsonObject j -> b.responseFormat(dev.langchain4j.model.chat.request.ResponseFormat.JSON);
+            case ResponseFormat.JsonSchema js -> b.responseFormat(dev.langchain4j.model.chat.request.ResponseFormat.builder()
+                    .type(ResponseFormatType.JSON)
+                    .jsonSchema(JsonSchema.builder().name("answer").rootElement(JsonRawSchema.from(js.schema().toString())).build())
+                    .build());
+            case ResponseFormat.Grammar g -> throw new UnsupportedFeatureException(
+                    "a GBNF grammar cannot be sent to a remote chat model; use a JSON schema response format");
+        }
+        return b.build();
+    }
+
+    static dev.langchain4j.data.message.ChatMessage toLangChain4jMessage(ChatMessage message) {
+        return switch (message.role()) {
+            case SYSTEM -> SystemMessage.from(message.content());
+            case USER -> UserMessage.from(message.content());
+            case ASSISTANT -> message.toolCalls().isEmpty() ? AiMessage.from(message.content())
+                    : AiMessage.from(message.toolCalls().stream()
+                            .map(c -> ToolExecutionRequest.builder().id(c.id()).name(c.name()).arguments(c.arguments()).build())
+                            .toList());
+            case TOOL -> ToolExecutionResultMessage.from(message.toolCallId() == null ? "" : message.toolCallId(),
+                    message.name() == null ? "" : message.name(), message.content());
+        };
+    }
+
+    /** A tool for langchain4j: each property's schema travels raw, so constraints survive. */
+    static ToolSpecification toToolSpecification(ToolSpec tool) {
+        JsonNode p = tool.parameters();
+        Map<String, dev.langchain4j.model.chat.request.json.JsonSchemaElement> properties = new LinkedHashMap<>();
+        p.path("properties").properties().forEach(e -> properties.put(e.getKey(), JsonRawSchema.from(e.getValue().toString())));
+        List<String> required = new ArrayList<>();
+        p.path("required").forEach(r -> required.add(r.asText()));
+        JsonObjectSchema.Builder schema = JsonObjectSchema.builder().addProperties(properties).required(required);
+        if (p.has("additionalProperties") && p.get("additionalProperties").isBoolean()) {
+            schema.additionalProperties(p.get("additionalProperties").asBoolean());
+        }
+        return ToolSpecification.builder().name(tool.name()).description(tool.description()).parameters(schema.build()).build();
+    }
+
+    /**
+     * The engine's result for a langchain4j answer. A remote model reports no confidence: the result
+     * carries {@link Confidence#NONE}; its whole call time is counted as generation time.
+     */
+    public static GenerationResult toGenerationResult(ChatResponse response, Duration elapsed) {
+        AiMessage ai = response.aiMessage();
+        List<ToolCall> calls = ai.hasToolExecutionRequests()
+                ? ai.toolExecutionRequests().stream().map(r -> new ToolCall(r.id(), r.name(), r.arguments())).toList()
+                : List.of();
+        FinishReason finish = !calls.isEmpty() ? FinishReason.TOOL_CALLS
+                : response.finishReason() == dev.langchain4j.model.output.FinishReason.LENGTH ? FinishReason.LENGTH : FinishReason.STOP;
+        TokenUsage tokens = response.tokenUsage();
+        int in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        int out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        return new GenerationResult(ai.text() == null ? "" : ai.text(), calls, finish, Confidence.NONE,
+                new Usage(in, 0, out, 0), new Timings(0, 0, elapsed.toNanos() / 1e6));
     }
 }

@@ -1,0 +1,604 @@
+package dev.cascade4j.router;
+
+import dev.cascade4j.inference.ChatMessage;
+import dev.cascade4j.inference.FinishReason;
+import dev.cascade4j.inference.Generation;
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.ResponseFormat;
+import dev.cascade4j.inference.ToolChoice;
+import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.inference.langchain4j.ChatTranslator;
+import dev.cascade4j.inference.source.ModelStore;
+import dev.cascade4j.router.classify.Classification;
+import dev.cascade4j.router.classify.Encoder;
+import dev.cascade4j.router.classify.RouteClassifier;
+import dev.cascade4j.router.classify.SecondOpinion;
+import dev.cascade4j.router.config.LocalModelConfig;
+import dev.cascade4j.router.config.Route;
+import dev.cascade4j.router.config.RoutePolicy;
+import dev.cascade4j.router.config.RouterConfig;
+import dev.cascade4j.router.escalate.LargeModels;
+import dev.cascade4j.router.escalate.OutputJudge;
+import dev.cascade4j.router.escalate.Verdict;
+import dev.cascade4j.router.metrics.RouterMetrics;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The in-process router. For each subtask: classify it (embedding on a bounded worker pool, cached),
+ * pick its route, generate on the route's local model (asynchronously, with a bounded number of
+ * subtasks per model and a timer that cancels at the deadline), judge the answer, and escalate to the
+ * route's large model when a signal fires. Every answer carries a {@link RoutingDecision} that says
+ * why, and is published on {@link Router#ROUTED_ADDRESS}. Nothing here blocks an event loop.
+ *
+ * <p>Build with {@link #builder(Vertx)}; {@code build()} loads the models and the encoder, so call it
+ * off the event loop. {@link #close()} frees the models the router loaded.
+ */
+public final class CascadeRouter implements Router, AutoCloseable {
+    private final Vertx vertx;
+    private final RouterConfig config;
+    private final RouteClassifier classifier;
+    private final Map<String, ModelSlot> slotsByRef = new LinkedHashMap<>();
+    private final Map<String, ModelSlot> slotsByName = new LinkedHashMap<>();
+    private final LargeModels large;
+    private final BoundedWorker cpu;
+    private final BoundedWorker escalations;
+    private final OutputJudge judge = new OutputJudge();
+    private final SecondOpinion secondOpinion;
+    private final RouterMetrics metrics;
+
+    private CascadeRouter(Builder b) {
+        this.vertx = Objects.requireNonNull(b.vertx, "vertx");
+        this.config = b.config == null ? RouterConfig.defaults() : b.config;
+        this.metrics = new RouterMetrics(b.registry == null ? new SimpleMeterRegistry() : b.registry);
+        RouterCodecs.register(vertx);
+        ModelStore store = b.store == null ? ModelStore.defaultStore() : b.store;
+        List<LocalModel> loadedHere = new ArrayList<>();
+        LargeModels largeModels = null;
+        try {
+            for (LocalModelConfig m : config.modelsInUse()) {
+                LocalModel given = b.localModels.get(m.ref());
+                LocalModel model = given != null ? given : LocalModel.load(store.resolve(m.ref()), m.options());
+                if (given == null) {
+                    loadedHere.add(model);
+                }
+                ModelSlot slot = new ModelSlot(m.name(), m.ref(), model, given == null, m.maxInFlight());
+                slotsByRef.put(m.ref(), slot);
+                slotsByName.put(m.name(), slot);
+                slotsByName.putIfAbsent(m.ref(), slot);
+                metrics.inFlight(m.name(), slot::inFlight);
+            }
+            largeModels = LargeModels.create(config.largeModels(), b.largeModels, store);
+            checkTargets(largeModels);
+            EmbeddingModel embedder = b.embeddingModel == null ? new AllMiniLmL6V2QuantizedEmbeddingModel() : b.embeddingModel;
+            Encoder encoder = new Encoder(embedder, config.classifier().embeddingCacheSize());
+            this.classifier = new RouteClassifier(config.routes(), config.classifier(), encoder);
+        } catch (RuntimeException e) {
+            loadedHere.forEach(LocalModel::close);
+            if (largeModels != null) {
+                largeModels.close();
+            }
+            throw e;
+        }
+        this.large = largeModels;
+        this.secondOpinion = config.classifier().secondOpinion() ? new SecondOpinion(config.routes()) : null;
+        metrics.cache("embedding", classifier::embeddingCacheStats);
+        metrics.cache("classification", classifier::cacheStats);
+        this.cpu = new BoundedWorker(vertx, "cascade4j-router-cpu", config.classifier().workers(), config.classifier().queueCapacity());
+        this.escalations = new BoundedWorker(vertx, "cascade4j-router-escalation", config.escalation().workers(),
+                config.escalation().queueCapacity());
+    }
+
+    private void checkTargets(LargeModels models) {
+        Set<String> wanted = new LinkedHashSet<>();
+        config.routes().stream().map(Route::escalateTo).filter(Objects::nonNull).forEach(wanted::add);
+        if (config.escalation().defaultTarget() != null) {
+            wanted.add(config.escalation().defaultTarget());
+        }
+        for (String name : wanted) {
+            if (!models.has(name)) {
+                throw new IllegalArgumentException("escalation target '" + name + "' is neither configured under largeModels nor passed to "
+                        + "CascadeRouter.builder().largeModel(name, model); known: " + models.names());
+            }
+        }
+    }
+
+    public static Builder builder(Vertx vertx) {
+        return new Builder(vertx);
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    @Override
+    public List<RouteInfo> routes() {
+        return config.routes().stream().map(r -> new RouteInfo(r.name(), r.description(), r.model())).toList();
+    }
+
+    @Override
+    public List<String> localModels() {
+        return slotsByRef.values().stream().map(s -> s.name).toList();
+    }
+
+    /** The local model behind a route or model name, for callers that need it directly (e.g. a benchmark); {@code null} when unknown. */
+    public LocalModel localModel(String routeOrModel) {
+        Route r = config.route(routeOrModel);
+        ModelSlot s = r != null ? slotsByRef.get(r.model()) : slotsByName.get(routeOrModel);
+        return s == null ? null : s.model;
+    }
+
+    @Override
+    public Future<RoutedAnswer> route(Subtask subtask) {
+        Objects.requireNonNull(subtask, "subtask");
+        Context ctx = vertx.getOrCreateContext();
+        Promise<RoutedAnswer> promise = Promise.promise();
+        Trip trip = new Trip(subtask, ctx, promise);
+        ctx.runOnContext(v -> {
+            try {
+                start(trip);
+            } catch (RuntimeException e) {
+                fail(trip, e);
+            }
+        });
+        return promise.future();
+    }
+
+    // ---- the path of one subtask ----
+
+    /** The state of one subtask on its way through the router; touched only on its context. */
+    private static final class Trip {
+        final Subtask subtask;
+        final Context ctx;
+        final Promise<RoutedAnswer> promise;
+        final long startNanos = System.nanoTime();
+        long modelNanos;
+        Route route;
+        ModelSlot direct;
+        String tag = "none";
+        double classifierConfidence = 1;
+        String classification = "";
+        GenerationRequest slmRequest;
+        Throwable slmError;
+
+        Trip(Subtask subtask, Context ctx, Promise<RoutedAnswer> promise) {
+            this.subtask = subtask;
+            this.ctx = ctx;
+            this.promise = promise;
+        }
+    }
+
+    /** What the SLM call gave: the result (partial when cut at the deadline), or nothing when the deadline had passed. */
+    private record SlmOutcome(GenerationResult result, boolean timedOut, long deadlineMillis) {
+    }
+
+    private void start(Trip trip) {
+        String hint = trip.subtask.routeHint();
+        if (hint != null) {
+            Route named = config.route(hint);
+            if (named != null) {
+                trip.route = named;
+                trip.tag = named.name();
+                trip.classification = "route named by the caller";
+                decide(trip);
+                return;
+            }
+            ModelSlot model = slotsByName.get(hint);
+            if (model != null) {
+                trip.direct = model;
+                trip.tag = "model:" + model.name;
+                trip.classification = "model named by the caller";
+                serveDirectly(trip);
+                return;
+            }
+            List<String> known = new ArrayList<>(config.routes().stream().map(Route::name).toList());
+            known.addAll(localModels());
+            throw new RouterException.UnknownRoute(hint, known);
+        }
+        String text = classificationText(trip.subtask.request());
+        cpu.submit(() -> classifier.classify(text))
+                .recover(e -> Future.failedFuture(e instanceof BoundedWorker.Full full
+                        ? rejected("classifier", new RouterException.Overloaded("the router's classifier is busy (" + full.getMessage()
+                                + "); retry shortly or raise classifier.queueCapacity", Duration.ofSeconds(1)))
+                        : e))
+                .compose(c -> maybeSecondOpinion(trip, text, c))
+                .onSuccess(c -> {
+                    trip.classification = "classified " + c.detail();
+                    if (c.outOfScope()) {
+                        escalate(trip, EscalationReason.OUT_OF_SCOPE, c.detail().replaceFirst(";.*", ""), null);
+                        return;
+                    }
+                    trip.route = config.route(c.route());
+                    trip.tag = trip.route.name();
+                    trip.classifierConfidence = c.confidence();
+                    decide(trip);
+                })
+                .onFailure(e -> fail(trip, e));
+    }
+
+    private Future<Classification> maybeSecondOpinion(Trip trip, String text, Classification c) {
+        if (secondOpinion == null || c.outOfScope()
+                || config.route(c.route()).examples().size() > config.classifier().secondOpinionMaxExamples()) {
+            return Future.succeededFuture(c);
+        }
+        ModelSlot slot = slotsByRef.get(config.classifier().secondOpinionModel());
+        return generate(trip, slot, secondOpinion.request(text))
+                .map(o -> o.result() == null || o.timedOut() ? c.withConfidence(c.confidence(), "second opinion timed out")
+                        : secondOpinion.combine(c, o.result()));
+    }
+
+    private void decide(Trip trip) {
+        Route route = trip.route;
+        if (trip.classifierConfidence < route.minClassifierConfidence()) {
+            escalate(trip, EscalationReason.LOW_CLASSIFIER_CONFIDENCE, String.format(Locale.ROOT,
+                    "classifier confidence %.2f < %.2f", trip.classifierConfidence, route.minClassifierConfidence()), null);
+            return;
+        }
+        if (route.policy() == RoutePolicy.ALWAYS_LARGE) {
+            escalate(trip, EscalationReason.ROUTE_POLICY, "route " + route.name() + " is always-large", null);
+            return;
+        }
+        trip.slmRequest = slmRequest(route, trip.subtask.request());
+        ModelSlot slot = slotsByRef.get(route.model());
+        generate(trip, slot, trip.slmRequest).onComplete(ar -> {
+            if (ar.failed()) {
+                onSlmFailure(trip, ar.cause());
+                return;
+            }
+            SlmOutcome o = ar.result();
+            if (o.timedOut()) {
+                escalate(trip, EscalationReason.SLM_TIMEOUT, timeoutDetail(o), o.result());
+                return;
+            }
+            Verdict v;
+            try {
+                v = judge.judge(route, trip.slmRequest, o.result());
+            } catch (RuntimeException e) {
+                fail(trip, e);
+                return;
+            }
+            if (v == null) {
+                finish(trip, o.result(), o.result(), null, false, EscalationReason.NONE, String.format(Locale.ROOT,
+                        "generation confidence %.2f >= %.2f", o.result().confidence().score(), route.minGenerationConfidence()),
+                        slot.name, false);
+            } else {
+                escalate(trip, v.reason(), v.detail(), o.result());
+            }
+        });
+    }
+
+    private void serveDirectly(Trip trip) {
+        trip.slmRequest = trip.subtask.request();
+        generate(trip, trip.direct, trip.slmRequest).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(trip, mapSlmError(ar.cause()));
+                return;
+            }
+            SlmOutcome o = ar.result();
+            if (o.result() == null) {
+                fail(trip, new RouterException("the deadline of " + trip.subtask.deadline().toMillis()
+                        + " ms passed before model " + trip.direct.name + " could start; give the subtask more time"));
+                return;
+            }
+            Verdict v = o.timedOut() ? new Verdict(EscalationReason.SLM_TIMEOUT, timeoutDetail(o)) : judge.judge(null, trip.slmRequest, o.result());
+            String detail = v == null ? "served by model " + trip.direct.name + " as asked"
+                    : v.detail() + "; served by model " + trip.direct.name + " as asked, not escalated";
+            finish(trip, o.result(), o.result(), null, false, v == null ? EscalationReason.NONE : v.reason(), detail,
+                    trip.direct.name, v != null);
+        });
+    }
+
+    private void onSlmFailure(Trip trip, Throwable error) {
+        Throwable e = mapSlmError(error);
+        if (e instanceof RouterException) {
+            fail(trip, e); // the caller's to fix (bad request) or to retry (overloaded): not the large model's job
+            return;
+        }
+        trip.slmError = e;
+        escalate(trip, EscalationReason.SLM_ERROR, "the SLM failed: " + e.getMessage(), null);
+    }
+
+    private static String timeoutDetail(SlmOutcome o) {
+        int tokens = o.result() == null ? 0 : o.result().usage().completionTokens();
+        return "no SLM answer within the deadline of " + o.deadlineMillis() + " ms; cancelled after " + tokens + " tokens";
+    }
+
+    /**
+     * Generates on a local model: a slot of its in-flight bound, the engine's submit on a worker
+     * (it tokenizes and compiles the grammar), and a timer that cancels at the deadline.
+     */
+    private Future<SlmOutcome> generate(Trip trip, ModelSlot slot, GenerationRequest request) {
+        if (!slot.tryAcquire()) {
+            return Future.failedFuture(rejected(slot.name, slot.overloaded()));
+        }
+        long deadlineMillis = trip.subtask.deadline().toMillis();
+        long t0 = System.nanoTime();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        return cpu.submit(() -> slot.model.submit(request))
+                .compose(generation -> {
+                    long remaining = Duration.between(Instant.now(), trip.subtask.expiresAt()).toMillis();
+                    long timer;
+                    if (remaining <= 0) {
+                        timedOut.set(true);
+                        generation.cancel();
+                        timer = -1;
+                    } else {
+                        timer = vertx.setTimer(remaining, id -> {
+                            timedOut.set(true);
+                            generation.cancel();
+                        });
+                    }
+                    return Future.fromCompletionStage(generation.result(), trip.ctx)
+                            .andThen(ar -> vertx.cancelTimer(timer));
+                })
+                .map(result -> new SlmOutcome(result, timedOut.get() && result.finishReason() == FinishReason.CANCELLED, deadlineMillis))
+                .recover(e -> Future.failedFuture(mapSlmError(e) instanceof RouterException.Overloaded o ? rejected(slot.name, o) : mapSlmError(e)))
+                .andThen(ar -> {
+                    slot.release();
+                    long elapsed = System.nanoTime() - t0;
+                    trip.modelNanos += elapsed;
+                    if (ar.succeeded() && !ar.result().timedOut()) {
+                        slot.observe(elapsed);
+                    }
+                });
+    }
+
+    private Throwable mapSlmError(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return switch (e) {
+            case RouterException already -> already;
+            case BoundedWorker.Full full -> new RouterException.Overloaded("the router's workers are busy (" + full.getMessage()
+                    + "); retry shortly or raise classifier.queueCapacity", Duration.ofSeconds(1));
+            case InferenceException.Overloaded busy -> new RouterException.Overloaded(busy.getMessage(), Duration.ofSeconds(1));
+            case InferenceException.InvalidRequest bad -> new RouterException.InvalidRequest(bad.getMessage(), bad);
+            default -> e;
+        };
+    }
+
+    private RouterException.Overloaded rejected(String model, RouterException.Overloaded e) {
+        metrics.rejected(model, "full");
+        return e;
+    }
+
+    private void escalate(Trip trip, EscalationReason reason, String detail, GenerationResult slmAnswer) {
+        String target = trip.route != null && trip.route.escalateTo() != null ? trip.route.escalateTo() : config.escalation().defaultTarget();
+        ChatModel model = target == null ? null : large.get(target);
+        if (model == null) {
+            fallback(trip, reason, detail, slmAnswer, "no large model configured");
+            return;
+        }
+        GenerationRequest request = trip.slmRequest != null ? trip.slmRequest
+                : trip.route != null ? slmRequest(trip.route, trip.subtask.request()) : trip.subtask.request();
+        ChatRequest chat;
+        try {
+            chat = ChatTranslator.toChatRequest(request);
+        } catch (RuntimeException e) {
+            fallback(trip, reason, detail, slmAnswer, "the request cannot be sent to " + target + ": " + e.getMessage());
+            return;
+        }
+        long t0 = System.nanoTime();
+        escalations.submit(() -> model.chat(chat)).onComplete(ar -> {
+            long elapsed = System.nanoTime() - t0;
+            trip.modelNanos += elapsed;
+            if (ar.succeeded()) {
+                GenerationResult teacher = ChatTranslator.toGenerationResult(ar.result(), Duration.ofNanos(elapsed));
+                finish(trip, teacher, slmAnswer, teacher, true, reason, detail, target, false);
+            } else if (ar.cause() instanceof BoundedWorker.Full) {
+                fallback(trip, reason, detail, slmAnswer, "the escalation queue is full");
+            } else {
+                fallback(trip, reason, detail, slmAnswer, "large model " + target + " failed: " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    /** No large model answered: return the SLM's answer marked as a fallback, generating it first if no SLM ran. */
+    private void fallback(Trip trip, EscalationReason reason, String detail, GenerationResult slmAnswer, String why) {
+        String full = detail + "; " + why + ", so the SLM's answer is returned";
+        if (slmAnswer != null) {
+            finish(trip, slmAnswer, slmAnswer, null, false, reason, full, slotFor(trip).name, true);
+            return;
+        }
+        if (trip.slmError != null) {
+            fail(trip, new RouterException(detail + "; " + why, trip.slmError));
+            return;
+        }
+        if (reason == EscalationReason.SLM_TIMEOUT) {
+            fail(trip, new RouterException(detail + "; " + why + "; give the subtask a longer deadline"));
+            return;
+        }
+        ModelSlot slot = slotFor(trip);
+        GenerationRequest request = trip.route != null ? slmRequest(trip.route, trip.subtask.request()) : trip.subtask.request();
+        trip.slmRequest = request;
+        generate(trip, slot, request).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(trip, mapSlmError(ar.cause()));
+            } else if (ar.result().result() == null) {
+                fail(trip, new RouterException(full + ", but the deadline passed before it could start"));
+            } else {
+                String cut = ar.result().timedOut() ? "; the SLM's answer was cut at the deadline" : "";
+                finish(trip, ar.result().result(), ar.result().result(), null, false, reason, full + cut, slot.name, true);
+            }
+        });
+    }
+
+    private ModelSlot slotFor(Trip trip) {
+        if (trip.direct != null) {
+            return trip.direct;
+        }
+        return slotsByRef.get(trip.route != null ? trip.route.model() : config.defaultModel());
+    }
+
+    private void finish(Trip trip, GenerationResult answer, GenerationResult slm, GenerationResult teacher, boolean escalated,
+                        EscalationReason reason, String detail, String model, boolean fallback) {
+        Duration routerTime = Duration.ofNanos(Math.max(0, System.nanoTime() - trip.startNanos - trip.modelNanos));
+        Duration latency = Duration.between(trip.subtask.createdAt(), Instant.now());
+        double generation = slm == null ? Double.NaN : slm.confidence().score();
+        String full = trip.classification.isEmpty() ? detail : detail + "; " + trip.classification;
+        RoutingDecision decision = new RoutingDecision(trip.subtask.id(), trip.route == null ? null : trip.route.name(),
+                trip.classifierConfidence, generation, escalated, reason, model, fallback, full);
+        RoutedAnswer routed = new RoutedAnswer(trip.subtask, decision, answer, slm, teacher, latency, routerTime);
+        metrics.request(trip.tag);
+        metrics.latency(trip.tag, latency, routerTime);
+        metrics.tokens(trip.tag, "slm", slm);
+        metrics.tokens(trip.tag, "large", teacher);
+        if (escalated) {
+            metrics.escalated(trip.tag, reason);
+        } else if (fallback) {
+            metrics.fallback(trip.tag, reason);
+        } else {
+            metrics.handledBySlm(trip.tag);
+        }
+        vertx.eventBus().publish(ROUTED_ADDRESS, routed, RouterCodecs.local());
+        trip.promise.tryComplete(routed);
+    }
+
+    private void fail(Trip trip, Throwable error) {
+        Throwable e = mapSlmError(error);
+        metrics.request(trip.tag);
+        metrics.failed(trip.tag, e.getClass().getSimpleName());
+        trip.promise.tryFail(e);
+    }
+
+    // ---- the SLM's request ----
+
+    /**
+     * The request as the route's SLM sees it: the route's system prompt unless the request has its
+     * own, the request's tools (limited to the route's) or else the route's own, and the route's output
+     * schema when the request asks for no format and no tools.
+     */
+    static GenerationRequest slmRequest(Route route, GenerationRequest request) {
+        List<ChatMessage> messages = request.messages();
+        boolean hasSystem = messages.stream().anyMatch(m -> m.role() == ChatMessage.Role.SYSTEM);
+        if (!hasSystem && !route.systemPrompt().isBlank()) {
+            List<ChatMessage> withSystem = new ArrayList<>();
+            withSystem.add(ChatMessage.system(route.systemPrompt()));
+            withSystem.addAll(messages);
+            messages = withSystem;
+        }
+        List<ToolSpec> tools = request.tools();
+        ToolChoice choice = request.toolChoice();
+        if (!tools.isEmpty() && !route.toolNames().isEmpty()) {
+            Set<String> allowed = new HashSet<>(route.toolNames());
+            route.tools().forEach(t -> allowed.add(t.name()));
+            tools = tools.stream().filter(t -> allowed.contains(t.name())).toList();
+            if (tools.isEmpty() || (choice.mode() == ToolChoice.Mode.NAMED && !allowed.contains(choice.toolName()))) {
+                choice = tools.isEmpty() ? ToolChoice.AUTO : ToolChoice.REQUIRED;
+            }
+        }
+        ResponseFormat format = request.responseFormat();
+        if (request.tools().isEmpty() && !route.tools().isEmpty() && format instanceof ResponseFormat.Text) {
+            tools = route.tools();
+        }
+        if (tools.isEmpty() && format instanceof ResponseFormat.Text && route.outputSchema() != null) {
+            format = ResponseFormat.jsonSchema(route.outputSchema());
+        }
+        return new GenerationRequest(messages, request.sampling(), tools, choice, request.parallelToolCalls(), format, request.listener());
+    }
+
+    /** The text the classifier sees: the last user message, else everything said. */
+    static String classificationText(GenerationRequest request) {
+        List<ChatMessage> messages = request.messages();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role() == ChatMessage.Role.USER && !messages.get(i).content().isBlank()) {
+                return clip(messages.get(i).content());
+            }
+        }
+        return clip(String.join("\n", messages.stream().map(ChatMessage::content).toList()));
+    }
+
+    // The encoder reads 256 word pieces at most; longer text only costs time.
+    private static String clip(String text) {
+        return text.length() > 2000 ? text.substring(0, 2000) : text;
+    }
+
+    @Override
+    public void close() {
+        cpu.close();
+        escalations.close();
+        large.close();
+        slotsByRef.values().stream().filter(s -> s.owned).forEach(s -> s.model.close());
+    }
+
+    public static final class Builder {
+        private final Vertx vertx;
+        private RouterConfig config;
+        private MeterRegistry registry;
+        private EmbeddingModel embeddingModel;
+        private ModelStore store;
+        private final Map<String, ChatModel> largeModels = new LinkedHashMap<>();
+        private final Map<String, LocalModel> localModels = new LinkedHashMap<>();
+
+        private Builder(Vertx vertx) {
+            this.vertx = vertx;
+        }
+
+        /** The routes and models; the embedded defaults when not set. */
+        public Builder config(RouterConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** A large model by name, used for routes that escalate to that name (it replaces a configured one of the same name). */
+        public Builder largeModel(String name, ChatModel model) {
+            largeModels.put(Objects.requireNonNull(name), Objects.requireNonNull(model));
+            return this;
+        }
+
+        /** An already loaded local model for a model reference; the router borrows it and does not close it. */
+        public Builder localModel(String ref, LocalModel model) {
+            localModels.put(Objects.requireNonNull(ref), Objects.requireNonNull(model));
+            return this;
+        }
+
+        /** Where the meters go; a private {@link SimpleMeterRegistry} when not set. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** The sentence encoder; all-MiniLM-L6-v2 (quantized, in-process) when not set. */
+        public Builder embeddingModel(EmbeddingModel model) {
+            this.embeddingModel = model;
+            return this;
+        }
+
+        /** Where model references are resolved; {@link ModelStore#defaultStore()} when not set. */
+        public Builder modelStore(ModelStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Loads the models and the encoder (blocking: seconds). */
+        public CascadeRouter build() {
+            return new CascadeRouter(this);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.cascade4j.router.escalate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.cascade4j.inference.FinishReason;
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.inference.ResponseFormat;
+import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.EscalationReason;
+import dev.cascade4j.router.RouterException;
+import dev.cascade4j.router.config.Route;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Judges an SLM answer: tool calls against their tools' schemas, JSON answers against the request's
+ * and the route's schema, then the generation confidence against the route's threshold. Validity comes
+ * first: a confident answer that does not validate is still wrong. Schemas are checked with format
+ * assertions on, so constraints the grammar cannot enforce ({@code format: email}, ...) are caught here.
+ */
+public final class OutputJudge {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private static final SchemaValidatorsConfig VALIDATION = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+    private final Cache<JsonNode, JsonSchema> schemas = Caffeine.newBuilder().maximumSize(1000).build();
+
+    /**
+     * The first reason to escalate, or {@code null} when the answer stands.
+     *
+     * @param route the route (its schema, tools and threshold), or {@code null} for a model named directly
+     * @param sent  the request the SLM answered
+     */
+    public Verdict judge(Route route, GenerationRequest sent, GenerationResult answer) {
+        if (answer.hasToolCalls()) {
+            for (ToolCall call : answer.toolCalls()) {
+                Verdict v = checkToolCall(route, sent, call);
+                if (v != null) {
+                    return v;
+                }
+            }
+        } else {
+            Verdict v = checkOutput(route, sent, answer);
+            if (v != null) {
+                return v;
+            }
+        }
+        if (route != null && answer.confidence().score() < route.minGenerationConfidence()) {
+            return new Verdict(EscalationReason.LOW_GENERATION_CONFIDENCE, String.format(Locale.ROOT,
+                    "generation confidence %.2f < %.2f", answer.confidence().score(), route.minGenerationConfidence()));
+        }
+        return null;
+    }
+
+    private Verdict checkToolCall(Route route, GenerationRequest sent, ToolCall call) {
+        ToolSpec offered = sent.tools().stream().filter(t -> t.name().equals(call.name())).findFirst().orElse(null);
+        if (offered == null) {
+            return new Verdict(EscalationReason.INVALID_TOOL_ARGUMENTS, "called tool '" + call.name() + "', which was not offered");
+        }
+        JsonNode args;
+        try {
+            args = JSON.readTree(call.arguments());
+        } catch (JsonProcessingException e) {
+            return new Verdict(EscalationReason.INVALID_TOOL_ARGUMENTS, "arguments of " + call.name() + " are not JSON: " + e.getOriginalMessage());
+        }
+        String problems = problems(offered.parameters(), args);
+        if (problems != null) {
+            return new Verdict(EscalationReason.INVALID_TOOL_ARGUMENTS, "arguments of " + call.name() + " fail its schema: " + problems);
+        }
+        ToolSpec own = route == null ? null : route.tool(call.name());
+        if (own != null && !own.parameters().equals(offered.parameters())) {
+            problems = problems(own.parameters(), args);
+            if (problems != null) {
+                return new Verdict(EscalationReason.INVALID_TOOL_ARGUMENTS,
+                        "arguments of " + call.name() + " fail route " + route.name() + "'s schema for it: " + problems);
+            }
+        }
+        return null;
+    }
+
+    private Verdict checkOutput(Route route, GenerationRequest sent, GenerationResult answer) {
+        JsonNode requested = sent.responseFormat() instanceof ResponseFormat.JsonSchema s ? s.schema() : null;
+        boolean wantsJson = requested != null || sent.responseFormat() instanceof ResponseFormat.JsonObject;
+        JsonNode routeSchema = route != null && sent.tools().isEmpty() ? route.outputSchema() : null;
+        if (!wantsJson && routeSchema == null) {
+            return null;
+        }
+        if (answer.finishReason() == FinishReason.LENGTH) {
+            return new Verdict(EscalationReason.INVALID_OUTPUT, "the JSON answer was cut off at max tokens");
+        }
+        JsonNode value;
+        try {
+            value = JSON.readTree(answer.text());
+        } catch (JsonProcessingException e) {
+            return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer is not JSON: " + e.getOriginalMessage());
+        }
+        if (value == null || (sent.responseFormat() instanceof ResponseFormat.JsonObject && !value.isObject())) {
+            return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer is not a JSON object");
+        }
+        if (requested != null) {
+            String problems = problems(requested, value);
+            if (problems != null) {
+                return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer fails the request's schema: " + problems);
+            }
+        }
+        if (routeSchema != null && !routeSchema.equals(requested)) {
+            String problems = problems(routeSchema, value);
+            if (problems != null) {
+                return new Verdict(EscalationReason.INVALID_OUTPUT, "the answer fails route " + route.name() + "'s output schema: " + problems);
+            }
+        }
+        return null;
+    }
+
+    /** The first validation messages, or {@code null} when the value is valid. */
+    private String problems(JsonNode schema, JsonNode value) {
+        JsonSchema compiled;
+        try {
+            compiled = schemas.get(schema, s -> FACTORY.getSchema(s, VALIDATION));
+        } catch (RuntimeException e) {
+            throw new RouterException.InvalidRequest("JSON schema cannot be used for validation: " + e.getMessage(), e);
+        }
+        Set<ValidationMessage> messages = compiled.validate(value);
+        if (messages.isEmpty()) {
+            return null;
+        }
+        return messages.stream().limit(3).map(ValidationMessage::getMessage).collect(Collectors.joining("; "));
+    }
+}
