@@ -3,6 +3,7 @@ package dev.cascade4j.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.ChatMessage;
+import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.SamplingParams;
@@ -57,6 +58,7 @@ public final class Agent implements AutoCloseable {
     private final Duration timeBudget;
     private final SamplingParams sampling;
     private final boolean finalAnswerTool;
+    private final boolean parallelToolCalls;
 
     private Agent(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router: an agent needs a Router (e.g. CascadeRouter.builder(vertx)...build())");
@@ -69,6 +71,7 @@ public final class Agent implements AutoCloseable {
         this.timeBudget = b.timeBudget;
         this.sampling = b.sampling;
         this.finalAnswerTool = b.finalAnswerTool;
+        this.parallelToolCalls = b.parallelToolCalls;
         if (tools.registry().find(FINAL_ANSWER_TOOL).isPresent()) {
             throw new IllegalArgumentException("a tool may not be named " + FINAL_ANSWER_TOOL + "; the agent uses that name to finish");
         }
@@ -120,6 +123,10 @@ public final class Agent implements AutoCloseable {
         private final Instant deadline = start.plus(timeBudget);
         private final List<ChatMessage> messages = new ArrayList<>();
         private final List<AgentStep> steps = new ArrayList<>();
+        // Results of the calls made so far, by tool name and canonical arguments.
+        private final java.util.Map<String, ToolResult> done = new java.util.HashMap<>();
+        // Tools the model just asked for again with the same arguments: left out of the next step.
+        private final java.util.Set<String> skipNext = new java.util.HashSet<>();
 
         Run(String task) {
             if (systemPrompt != null) {
@@ -136,10 +143,12 @@ public final class Agent implements AutoCloseable {
             if (left.isNegative() || left.isZero()) {
                 return Future.succeededFuture(finish(null, AgentResult.StopReason.TIME_BUDGET));
             }
-            List<ToolSpec> offered = offeredTools();
+            List<ToolSpec> offered = new ArrayList<>(offeredTools());
+            offered.removeIf(t -> skipNext.contains(t.name()));
+            skipNext.clear();
             GenerationRequest.Builder request = GenerationRequest.builder().messages(messages).sampling(sampling);
             if (!offered.isEmpty()) {
-                request.tools(offered).toolChoice(finalAnswerTool ? ToolChoice.REQUIRED : ToolChoice.AUTO).parallelToolCalls(true);
+                request.tools(offered).toolChoice(finalAnswerTool ? ToolChoice.REQUIRED : ToolChoice.AUTO).parallelToolCalls(parallelToolCalls);
             }
             Subtask subtask = new Subtask(null, request.build(), routeHint, left, null);
             long modelStart = System.nanoTime();
@@ -151,7 +160,10 @@ public final class Agent implements AutoCloseable {
             int index = steps.size() + 1;
             if (!answer.hasToolCalls()) {
                 steps.add(new AgentStep(index, routed.subtask().id(), routed.decision(), answer.text(), List.of(), List.of(), modelTime, Duration.ZERO));
-                return Future.succeededFuture(finish(answer.text(), AgentResult.StopReason.FINAL_ANSWER));
+                // Text cut off at the token limit is not an answer (under a tool grammar it is an unfinished call).
+                return Future.succeededFuture(answer.finishReason() == FinishReason.LENGTH
+                        ? finish(null, AgentResult.StopReason.INCOMPLETE_OUTPUT)
+                        : finish(answer.text(), AgentResult.StopReason.FINAL_ANSWER));
             }
             List<ToolCall> calls = answer.toolCalls();
             for (ToolCall call : calls) {
@@ -160,18 +172,31 @@ public final class Agent implements AutoCloseable {
                     return Future.succeededFuture(finish(finalAnswerOf(call), AgentResult.StopReason.FINAL_ANSWER));
                 }
             }
+            // Small models tend to repeat the call they just made. A repeat is answered from the earlier
+            // result instead of running the tool again, and that tool sits out the next step.
+            List<String> keys = calls.stream().map(Agent::callKey).toList();
+            boolean allRepeated = keys.stream().allMatch(done::containsKey);
             long toolStart = System.nanoTime();
-            List<CompletableFuture<ToolResult>> running = calls.stream().map(c -> tools.execute(c.name(), c.arguments())).toList();
+            List<CompletableFuture<ToolResult>> running = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                ToolResult earlier = done.get(keys.get(i));
+                running.add(earlier != null ? CompletableFuture.completedFuture(earlier) : tools.execute(calls.get(i).name(), calls.get(i).arguments()));
+            }
             Promise<AgentResult> next = Promise.promise();
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
                 // ToolExecutor turns failures into results, so every future completes normally.
                 List<ToolResult> results = running.stream().map(CompletableFuture::join).toList();
-                steps.add(new AgentStep(index, routed.subtask().id(), routed.decision(), answer.text(), calls, results, modelTime,
+                steps.add(new AgentStep(index, routed.subtask().id(), routed.decision(), null, calls, results, modelTime,
                         Duration.ofNanos(System.nanoTime() - toolStart)));
-                messages.add(ChatMessage.assistant(calls));
-                for (int i = 0; i < calls.size(); i++) {
-                    ToolResult r = results.get(i);
-                    messages.add(ChatMessage.toolResult(calls.get(i).id(), calls.get(i).name(), r.ok() ? r.content() : "error: " + r.content()));
+                if (allRepeated) {
+                    calls.forEach(c -> skipNext.add(c.name()));
+                } else {
+                    messages.add(ChatMessage.assistant(calls));
+                    for (int i = 0; i < calls.size(); i++) {
+                        ToolResult r = results.get(i);
+                        done.putIfAbsent(keys.get(i), r);
+                        messages.add(ChatMessage.toolResult(calls.get(i).id(), calls.get(i).name(), r.ok() ? r.content() : "error: " + r.content()));
+                    }
                 }
                 step().onComplete(next);
             });
@@ -180,6 +205,14 @@ public final class Agent implements AutoCloseable {
 
         private AgentResult finish(String answer, AgentResult.StopReason reason) {
             return new AgentResult(answer, reason, steps, Duration.between(start, Instant.now()));
+        }
+    }
+
+    private static String callKey(ToolCall call) {
+        try {
+            return call.name() + JSON.readTree(call.arguments() == null ? "{}" : call.arguments());
+        } catch (Exception e) {
+            return call.name() + call.arguments();
         }
     }
 
@@ -203,6 +236,7 @@ public final class Agent implements AutoCloseable {
         private SamplingParams sampling = SamplingParams.DEFAULT;
         private int toolConcurrency = 16;
         private boolean finalAnswerTool = true;
+        private boolean parallelToolCalls;
 
         private Builder() {
         }
@@ -280,6 +314,15 @@ public final class Agent implements AutoCloseable {
          */
         public Builder finalAnswerTool(boolean enabled) {
             this.finalAnswerTool = enabled;
+            return this;
+        }
+
+        /**
+         * Whether one step may propose several calls (run in parallel). Off by default: models below a
+         * billion parameters keep to a single call far better than to a list of them.
+         */
+        public Builder parallelToolCalls(boolean enabled) {
+            this.parallelToolCalls = enabled;
             return this;
         }
 

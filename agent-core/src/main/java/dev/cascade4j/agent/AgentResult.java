@@ -15,7 +15,9 @@ public record AgentResult(String answer, StopReason stopReason, List<AgentStep> 
         /** The step limit was reached first. */
         STEP_LIMIT,
         /** The time budget ran out first. */
-        TIME_BUDGET
+        TIME_BUDGET,
+        /** The model's output was cut off at its token limit before it made a usable call or answer. */
+        INCOMPLETE_OUTPUT
     }
 
     public AgentResult {
