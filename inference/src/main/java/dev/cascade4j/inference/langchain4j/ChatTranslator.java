@@ -52,12 +52,14 @@ public final class ChatTranslator {
     private final String modelName;
     private final SamplingParams samplingDefaults;
 
-    ChatTranslator(String modelName, SamplingParams samplingDefaults) {
+    /** A translator whose responses name {@code modelName} and whose requests start from {@code samplingDefaults}. */
+    public ChatTranslator(String modelName, SamplingParams samplingDefaults) {
         this.modelName = modelName;
         this.samplingDefaults = samplingDefaults;
     }
 
-    GenerationRequest toGenerationRequest(ChatRequest request, TokenListener listener) {
+    /** The engine request for a langchain4j request; penalties the engine lacks are refused, not ignored. */
+    public GenerationRequest toGenerationRequest(ChatRequest request, TokenListener listener) {
         if (request.frequencyPenalty() != null || request.presencePenalty() != null) {
             throw new UnsupportedFeatureException("frequency and presence penalties are not supported by local models; leave them unset");
         }
@@ -138,7 +140,8 @@ public final class ChatTranslator {
                 : ResponseFormat.jsonSchema(JsonSchemaElementConverter.toJsonSchema(format.jsonSchema().rootElement()));
     }
 
-    ChatResponse toChatResponse(GenerationResult result) {
+    /** The langchain4j response for an engine result, with confidence, usage and timings in its metadata. */
+    public ChatResponse toChatResponse(GenerationResult result) {
         AiMessage message = result.hasToolCalls() ? AiMessage.from(toolExecutionRequests(result)) : AiMessage.from(result.text());
         TokenUsage tokens = new TokenUsage(result.usage().promptTokens(), result.usage().completionTokens());
         return ChatResponse.builder()
@@ -173,7 +176,8 @@ public final class ChatTranslator {
      * The langchain4j exception for an engine failure, so callers (and langchain4j's retry logic,
      * which retries only {@code RetriableException}s) can tell a bad request from a busy model.
      */
-    static RuntimeException toLangChain4j(Throwable error) {
+    /** langchain4j's exception type for an engine error (e.g. Overloaded becomes RateLimitException). */
+    public static RuntimeException toLangChain4j(Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return switch (e) {
             case LangChain4jException already -> already;

@@ -1,0 +1,76 @@
+package dev.cascade4j.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade4j.router.CascadeRouter;
+import dev.cascade4j.router.RoutingDecision;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.service.AiServices;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The router as a langchain4j ChatModel: an AiService on top of it, on the real SmolLM2. */
+class RoutingChatModelTest {
+    private static Vertx vertx;
+    private static CascadeRouter router;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        router = CascadeRouter.builder(vertx).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+        vertx.close().await();
+    }
+
+    record Contact(String name, String email) {
+    }
+
+    interface Extractor {
+        Contact extract(String text);
+    }
+
+    @Test
+    void anAiServiceGetsStructuredOutputThroughTheRouter() {
+        Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).build());
+
+        Contact contact = extractor.extract("Extract the contact from this signature: Maria Lopez, maria.lopez@example.com");
+
+        assertTrue(contact.name() != null && contact.name().contains("Maria"), String.valueOf(contact));
+        assertEquals("maria.lopez@example.com", contact.email());
+    }
+
+    @Test
+    void theResponseSaysHowItWasRouted() {
+        ChatResponse response = RoutingChatModel.builder().router(router).build()
+                .chat(ChatRequest.builder().messages(UserMessage.from("Send an email to Tom saying the meeting moved to Friday.")).build());
+
+        RoutedChatResponseMetadata metadata = assertInstanceOf(RoutedChatResponseMetadata.class, response.metadata());
+        RoutingDecision decision = metadata.decision();
+        assertNotNull(decision);
+        assertEquals("tool_call", decision.route(), decision.toString());
+        assertTrue(decision.classifierConfidence() > 0 && decision.classifierConfidence() <= 1, decision.toString());
+        assertTrue(response.aiMessage().text() != null && !response.aiMessage().text().isBlank());
+    }
+
+    @Test
+    void anUnknownRouteIsLangChain4jsModelNotFound() {
+        var model = RoutingChatModel.builder().router(router).route("no-such-route").build();
+
+        var e = assertThrows(ModelNotFoundException.class, () -> model.chat("hello"));
+
+        assertTrue(e.getMessage().contains("no-such-route"), e.getMessage());
+    }
+}
