@@ -42,8 +42,11 @@ public final class Cli {
               models pull [REF]    fetch a model into the cache (default %s)
               models list          list cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
-              serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--model REF]
-                                   OpenAI-compatible server: /v1/chat/completions, /v1/models, /v1/tools, /health, /ready, /metrics
+              demo [TASK]          an agent with two tools on the embedded router (SmolLM2); prints each step's routing
+              serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--router-config FILE]
+                    [--data-dir DIR | --log-postgres URL | --no-log] [--redact all|none|email,phone,card,secret]
+                                   OpenAI-compatible server with the router and the query log: /v1/chat/completions,
+                                   /v1/models, /v1/tools, /v1/feedback, /health, /ready, /metrics
               bench http [--model REF] [--connections N] [--duration S] [--gen-duration S] [--gen-tokens N] [--rounds N] [--threads N]
                                    requests/s and latency of the server (wrk) beside a bare Vert.x handler
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench] [--no-native-build]
@@ -110,6 +113,10 @@ public final class Cli {
                 yield 0;
             }
             case "serve" -> ServeCommand.run(options(rest));
+            case "demo" -> {
+                ShopAgentExample.main(rest.toArray(String[]::new));
+                yield 0;
+            }
             case "bench" -> {
                 if (rest.isEmpty()) {
                     throw new UsageException("bench takes the subcommand 'inference', 'router', 'http' or 'log'");

@@ -1,15 +1,17 @@
 package dev.cascade4j.examples;
 
-import dev.cascade4j.inference.LocalModel;
-import dev.cascade4j.inference.LocalModelOptions;
-import dev.cascade4j.inference.source.ModelStore;
-import dev.cascade4j.router.Router;
+import dev.cascade4j.agent.log.DataDirectory;
+import dev.cascade4j.agent.log.QueryLogVerticle;
+import dev.cascade4j.agent.log.Redactor;
+import dev.cascade4j.router.CascadeRouter;
+import dev.cascade4j.router.config.RouterConfig;
 import dev.cascade4j.tools.ToolRegistry;
 import dev.cascade4j.tools.http.OpenAiServer;
 import dev.cascade4j.tools.http.ServerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./cascade4j serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--model REF]}: the
- * OpenAI-compatible server in this JVM, until interrupted. Options override the config file's keys.
+ * {@code ./cascade4j serve}: the HTTP server, the router and the query log deployed together in this
+ * JVM, until interrupted. Options override the config file's keys.
  */
 public final class ServeCommand {
 
@@ -36,22 +38,37 @@ public final class ServeCommand {
         if (o.containsKey("api-key")) {
             config = config.withApiKeys(List.of(o.get("api-key")));
         }
-        Path gguf = ModelStore.defaultStore().resolve(o.getOrDefault("model", ModelStore.DEFAULT_MODEL));
-        LocalModel model = LocalModel.load(gguf, LocalModelOptions.defaults()
-                .withParallelSequences(Cli.intOption(o, "parallel", 4)).withContextPerSequence(Cli.intOption(o, "context", 4096)));
+        RouterConfig routes = o.containsKey("router-config") ? RouterConfig.load(Path.of(o.get("router-config"))) : RouterConfig.defaults();
+        Redactor redactor = Redactor.parse(o.getOrDefault("redact", "all"));
+
         Vertx vertx = Vertx.vertx();
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CascadeRouter router = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).build();
+        String logTarget = null;
+        if (!o.containsKey("no-log")) {
+            QueryLogVerticle log;
+            if (o.containsKey("log-postgres")) {
+                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(o.get("log-postgres")), redactor);
+                logTarget = "PostgreSQL " + o.get("log-postgres").replaceAll("//[^@/]*@", "//");
+            } else {
+                Path dataDir = o.containsKey("data-dir") ? Path.of(o.get("data-dir")) : DataDirectory.root();
+                log = QueryLogVerticle.jsonl(dataDir, redactor);
+                logTarget = DataDirectory.queries(dataDir).toString();
+            }
+            vertx.deployVerticle(log).await();
+        }
         OpenAiServer server = OpenAiServer.builder()
                 .vertx(vertx)
-                .router(router(model))
+                .router(router)
                 .tools(ToolRegistry.empty())
-                .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .metrics(metrics)
                 .config(config)
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop().await();
             vertx.close().await();
-            model.close();
+            router.close();
             stopped.countDown();
         }));
         try {
@@ -59,18 +76,15 @@ public final class ServeCommand {
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.port() + ": " + e.getMessage(), e);
         }
-        System.err.printf("serving %s at http://%s:%d/v1 (%s); Ctrl-C stops%n", model.info().name(), config.bindHost(), server.port(),
-                config.apiKeys().isEmpty() ? "no API key, local only unless --host is given" : "API key required");
+        System.err.printf("serving routes %s at http://%s:%d/v1 (%s); query log: %s; Ctrl-C stops%n",
+                router.routes().stream().map(r -> r.name()).toList(), config.bindHost(), server.port(),
+                config.apiKeys().isEmpty() ? "no API key, local only unless --host is given" : "API key required",
+                logTarget == null ? "off" : logTarget);
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The router behind the server: one local model served directly. Swap in the cascade router here. */
-    public static Router router(LocalModel model) {
-        return new SingleModelRouter(model);
     }
 }

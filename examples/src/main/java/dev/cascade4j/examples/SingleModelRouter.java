@@ -22,11 +22,11 @@ import java.util.concurrent.CompletionException;
  * {@code ./cascade4j serve} uses when no cascade is configured. Submission runs on a virtual thread,
  * since formatting the prompt and compiling a grammar are CPU work that must stay off event loops.
  */
-final class SingleModelRouter implements Router {
+public final class SingleModelRouter implements Router {
     private final LocalModel model;
     private final String name;
 
-    SingleModelRouter(LocalModel model) {
+    public SingleModelRouter(LocalModel model) {
         this.model = model;
         this.name = model.info().name();
     }

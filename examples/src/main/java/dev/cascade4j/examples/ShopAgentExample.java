@@ -1,0 +1,78 @@
+package dev.cascade4j.examples;
+
+import dev.cascade4j.agent.Agent;
+import dev.cascade4j.agent.AgentResult;
+import dev.cascade4j.agent.AgentStep;
+import dev.cascade4j.router.CascadeRouter;
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import io.vertx.core.Vertx;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A complete agent in a few lines: two tools, the embedded router (SmolLM2, no large model), one task.
+ * Run it with {@code ./cascade4j demo}.
+ */
+public final class ShopAgentExample {
+
+    /** The agent's tools: plain Java methods. */
+    public static final class Shop {
+        private final Map<String, Integer> prices = Map.of("laptop", 1200, "phone", 800, "bicycle", 450);
+
+        @Tool("Looks up the price in euros of a product in the shop")
+        public String price(@P("the product's name, e.g. laptop") String product) {
+            Integer euros = prices.get(product.strip().toLowerCase(Locale.ROOT));
+            if (euros == null) {
+                throw new IllegalArgumentException("no product named " + product + "; the shop sells " + prices.keySet());
+            }
+            return String.valueOf(euros);
+        }
+
+        @Tool("Converts an amount of euros into US dollars")
+        public String euroToDollar(@P("the amount in euros") double euros) {
+            return String.format(Locale.ROOT, "%.0f", euros * 1.1);
+        }
+    }
+
+    public static void main(String[] args) {
+        String task = args.length > 0 ? String.join(" ", args) : "Find the price of the laptop, then convert it to US dollars.";
+        Vertx vertx = Vertx.vertx();
+        try (CascadeRouter router = CascadeRouter.builder(vertx).build();
+             Agent agent = Agent.builder()
+                     .router(router)
+                     .tools(new Shop())
+                     .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the price tool,"
+                             + " then convert it with euroToDollar, then give the final answer with final_answer.")
+                     .maxSteps(6)
+                     .build()) {
+            AgentResult result = agent.run(task);
+            for (AgentStep step : result.steps()) {
+                var d = step.decision();
+                // Without a large model, an answer the router would have escalated comes back marked as fallback.
+                String served = d.escalated() ? "escalated (" + d.reason() + ")" : d.fallback() ? "SLM, low confidence" : "SLM";
+                System.out.printf("step %d  route %-9s confidence %.2f  %-20s %s%n", step.index(), d.route(), d.generationConfidence(),
+                        served, describe(step));
+            }
+            System.out.println("answer: " + result.answer() + "  (" + result.stopReason() + ", " + result.elapsed().toMillis() + " ms)");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    private static String describe(AgentStep step) {
+        if (step.toolCalls().isEmpty()) {
+            return "text: " + step.text();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < step.toolCalls().size(); i++) {
+            var call = step.toolCalls().get(i);
+            sb.append(call.name()).append(call.arguments());
+            if (i < step.results().size()) {
+                sb.append(" -> ").append(step.results().get(i).content());
+            }
+            sb.append("  ");
+        }
+        return sb.toString().strip();
+    }
+}
