@@ -44,8 +44,8 @@ class AgentTest {
         private final Map<String, Integer> prices = Map.of("laptop", 1200, "phone", 800, "bicycle", 450);
 
         @Tool("Looks up the price in euros of a product in the shop")
-        public String price(@P("the product's name, e.g. laptop") String product) {
-            calls.add("price(" + product + ")");
+        public String priceOf(@P("the product's name, e.g. laptop") String product) {
+            calls.add("priceOf(" + product + ")");
             Integer p = prices.get(product.strip().toLowerCase());
             if (p == null) {
                 throw new IllegalArgumentException("no product named " + product + "; the shop sells " + prices.keySet());
@@ -54,8 +54,8 @@ class AgentTest {
         }
 
         @Tool("Converts an amount of euros into US dollars")
-        public String euroToDollar(@P("the amount in euros") double euros) {
-            calls.add("euroToDollar(" + euros + ")");
+        public String toUsDollars(@P("the amount in euros") double euros) {
+            calls.add("toUsDollars(" + euros + ")");
             return String.format(java.util.Locale.ROOT, "%.0f", euros * 1.1);
         }
     }
@@ -64,34 +64,42 @@ class AgentTest {
     void chainsTwoToolsToAFinalAnswer() {
         Shop shop = new Shop();
         try (Agent agent = Agent.builder().router(router).tools(shop)
-                .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the price tool,"
-                        + " then convert it with euroToDollar, then give the final answer with final_answer.")
+                .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
+                        + " then convert it with toUsDollars, then give the final answer with final_answer.")
                 .maxSteps(5).build()) {
 
-            AgentResult result = agent.run("How much does the laptop cost in US dollars?");
+            AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
 
-            assertTrue(shop.calls.stream().anyMatch(c -> c.equalsIgnoreCase("price(laptop)")), "looked the price up: " + shop.calls + "\n" + trace(result));
-            assertTrue(shop.calls.contains("euroToDollar(1200.0)"), "converted the price it found: " + shop.calls + "\n" + trace(result));
+            assertTrue(shop.calls.stream().anyMatch(c -> c.equalsIgnoreCase("priceOf(laptop)")), "looked the price up: " + shop.calls + "\n" + trace(result));
+            assertTrue(shop.calls.contains("toUsDollars(1200.0)"), "converted the price it found: " + shop.calls + "\n" + trace(result));
             assertTrue(result.answered(), trace(result));
             assertTrue(result.answer().contains("1320"), "the answer carries the converted price: " + result.answer() + "\n" + trace(result));
             AgentStep first = result.steps().getFirst();
-            assertEquals("price", first.toolCalls().getFirst().name());
+            assertEquals("priceOf", first.toolCalls().getFirst().name());
             assertTrue(first.results().getFirst().ok());
             assertTrue(result.steps().stream().allMatch(s -> s.decision() != null && s.subtaskId() != null), "every step says how it was routed");
         }
     }
 
+    /** One tool that always fails, the way a backend that is down does. */
+    public static final class Warehouse {
+        @Tool("Tells how many items of a product are in stock")
+        public String stock(@P("the product's name") String product) {
+            throw new IllegalStateException("the warehouse service is down");
+        }
+    }
+
     @Test
     void aToolThatThrowsBecomesAResultTheModelSees() {
-        Shop shop = new Shop();
-        try (Agent agent = Agent.builder().router(router).tools(shop).maxSteps(2)
-                .systemPrompt("Find the price of the product with the price tool.").build()) {
+        try (Agent agent = Agent.builder().router(router).tools(new Warehouse()).maxSteps(2)
+                .systemPrompt("Check the stock with the stock tool.").build()) {
 
-            AgentResult result = agent.run("What is the price of the spaceship?");
+            AgentResult result = agent.run("How many laptops are in stock?");
 
-            ToolResult first = result.steps().getFirst().results().getFirst();
-            assertEquals(ToolResult.Status.FAILED, first.status(), trace(result));
-            assertTrue(first.content().contains("no product named"), first.content());
+            ToolResult failed = result.steps().stream().flatMap(s -> s.results().stream()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no tool ran\n" + trace(result)));
+            assertEquals(ToolResult.Status.FAILED, failed.status(), trace(result));
+            assertTrue(failed.content().contains("the warehouse service is down"), failed.content());
         }
     }
 
@@ -99,13 +107,14 @@ class AgentTest {
     void stopsAtTheStepLimit() {
         Shop shop = new Shop();
         try (Agent agent = Agent.builder().router(router).tools(shop).maxSteps(1)
-                .systemPrompt("Always call the price tool first.").build()) {
+                .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
+                        + " then convert it with toUsDollars, then give the final answer with final_answer.").build()) {
 
-            AgentResult result = agent.run("Price of the phone?");
+            AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
 
-            assertEquals(1, result.steps().size());
-            boolean finished = result.steps().getFirst().toolCalls().stream().anyMatch(c -> c.name().equals(Agent.FINAL_ANSWER_TOOL));
-            assertEquals(finished ? AgentResult.StopReason.FINAL_ANSWER : AgentResult.StopReason.STEP_LIMIT, result.stopReason(), trace(result));
+            assertEquals(1, result.steps().size(), trace(result));
+            assertEquals(AgentResult.StopReason.STEP_LIMIT, result.stopReason(), trace(result));
+            assertTrue(result.answer() == null && !result.answered());
         }
     }
 

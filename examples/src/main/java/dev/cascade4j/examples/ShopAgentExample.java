@@ -21,7 +21,7 @@ public final class ShopAgentExample {
         private final Map<String, Integer> prices = Map.of("laptop", 1200, "phone", 800, "bicycle", 450);
 
         @Tool("Looks up the price in euros of a product in the shop")
-        public String price(@P("the product's name, e.g. laptop") String product) {
+        public String priceOf(@P("the product's name, e.g. laptop") String product) {
             Integer euros = prices.get(product.strip().toLowerCase(Locale.ROOT));
             if (euros == null) {
                 throw new IllegalArgumentException("no product named " + product + "; the shop sells " + prices.keySet());
@@ -30,7 +30,7 @@ public final class ShopAgentExample {
         }
 
         @Tool("Converts an amount of euros into US dollars")
-        public String euroToDollar(@P("the amount in euros") double euros) {
+        public String toUsDollars(@P("the amount in euros") double euros) {
             return String.format(Locale.ROOT, "%.0f", euros * 1.1);
         }
     }
@@ -42,8 +42,8 @@ public final class ShopAgentExample {
              Agent agent = Agent.builder()
                      .router(router)
                      .tools(new Shop())
-                     .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the price tool,"
-                             + " then convert it with euroToDollar, then give the final answer with final_answer.")
+                     .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
+                             + " then convert it with toUsDollars, then give the final answer with final_answer.")
                      .maxSteps(6)
                      .build()) {
             AgentResult result = agent.run(task);

@@ -87,7 +87,10 @@ public final class ToolRegistry {
 
         public Builder annotated(Object object, Duration timeout) {
             int found = 0;
-            for (Method method : object.getClass().getDeclaredMethods()) {
+            // Sorted by name: reflection's order varies between builds, and small models favour the first tool listed.
+            Method[] methods = object.getClass().getDeclaredMethods();
+            java.util.Arrays.sort(methods, java.util.Comparator.comparing(Method::getName));
+            for (Method method : methods) {
                 if (method.isAnnotationPresent(Tool.class)) {
                     add(method, object, timeout);
                     found++;
