@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Options: {@code --data FILE} (JSONL; the embedded set by default), {@code --config FILE} (router
  * configuration; the embedded default), {@code --target-loss POINTS} (default 2), {@code --out FILE}
  * (JSON report, default calibration-report.json), {@code --limit N} (N items spread over the set),
- * {@code --concurrency N} (default 2), and prices per 1k tokens {@code --slm-price-in/-out},
+ * {@code --concurrency N} (default 2), {@code --routing-only} (the classifier alone, no model call), and prices per 1k tokens {@code --slm-price-in/-out},
  * {@code --large-price-in/-out} (defaults in {@link CostModel#DEFAULTS}).
  */
 final class CalibrateCommand {
@@ -44,6 +44,11 @@ final class CalibrateCommand {
             throw new Cli.UsageException("--limit needs a positive number, got " + limit);
         }
         items = spread(items, limit);
+        if (o.containsKey("routing-only")) {
+            System.out.print(CalibrationRunner.routingOnly(config, items,
+                    new dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel()));
+            return 0;
+        }
         CostModel defaults = CostModel.DEFAULTS;
         CostModel costs = new CostModel(price(o, "slm-price-in", defaults.slmInputPer1k()), price(o, "slm-price-out", defaults.slmOutputPer1k()),
                 price(o, "large-price-in", defaults.largeInputPer1k()), price(o, "large-price-out", defaults.largeOutputPer1k()));

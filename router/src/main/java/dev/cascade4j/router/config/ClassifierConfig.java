@@ -1,5 +1,7 @@
 package dev.cascade4j.router.config;
 
+import java.util.List;
+
 /**
  * How subtasks are matched to routes.
  *
@@ -13,6 +15,8 @@ package dev.cascade4j.router.config;
  * @param secondOpinion           ask an SLM too, for routes with few examples
  * @param secondOpinionMaxExamples routes with at most this many examples get the second opinion
  * @param secondOpinionModel      the local model asked for the second opinion
+ * @param outOfScopeExamples      subtasks no route should take (chit-chat, other domains); a subtask
+ *                                closer to these than to any route is out of scope
  */
 public record ClassifierConfig(
         int k,
@@ -24,10 +28,11 @@ public record ClassifierConfig(
         int queueCapacity,
         boolean secondOpinion,
         int secondOpinionMaxExamples,
-        String secondOpinionModel) {
+        String secondOpinionModel,
+        List<String> outOfScopeExamples) {
 
     public static final ClassifierConfig DEFAULTS =
-            new ClassifierConfig(3, 0.05, 0.27, 10_000, 10_000, 2, 256, false, 5, RouterConfig.DEFAULT_MODEL);
+            new ClassifierConfig(3, 0.05, 0.27, 10_000, 10_000, 2, 256, false, 5, RouterConfig.DEFAULT_MODEL, List.of());
 
     public ClassifierConfig {
         require(k >= 1, "k must be at least 1, got " + k);
@@ -39,6 +44,7 @@ public record ClassifierConfig(
         require(queueCapacity >= 1, "queueCapacity must be at least 1");
         require(secondOpinionMaxExamples >= 0, "secondOpinionMaxExamples must be >= 0");
         secondOpinionModel = secondOpinionModel == null ? RouterConfig.DEFAULT_MODEL : secondOpinionModel;
+        outOfScopeExamples = outOfScopeExamples == null ? List.of() : List.copyOf(outOfScopeExamples);
     }
 
     private static void require(boolean ok, String message) {
@@ -49,16 +55,21 @@ public record ClassifierConfig(
 
     public ClassifierConfig withOutOfScopeBelow(double floor) {
         return new ClassifierConfig(k, temperature, floor, embeddingCacheSize, classificationCacheSize, workers, queueCapacity,
-                secondOpinion, secondOpinionMaxExamples, secondOpinionModel);
+                secondOpinion, secondOpinionMaxExamples, secondOpinionModel, outOfScopeExamples);
     }
 
     public ClassifierConfig withSecondOpinion(boolean on, int maxExamples) {
         return new ClassifierConfig(k, temperature, outOfScopeBelow, embeddingCacheSize, classificationCacheSize, workers, queueCapacity,
-                on, maxExamples, secondOpinionModel);
+                on, maxExamples, secondOpinionModel, outOfScopeExamples);
+    }
+
+    public ClassifierConfig withOutOfScopeExamples(List<String> examples) {
+        return new ClassifierConfig(k, temperature, outOfScopeBelow, embeddingCacheSize, classificationCacheSize, workers, queueCapacity,
+                secondOpinion, secondOpinionMaxExamples, secondOpinionModel, examples);
     }
 
     public ClassifierConfig withQueue(int workerThreads, int capacity) {
         return new ClassifierConfig(k, temperature, outOfScopeBelow, embeddingCacheSize, classificationCacheSize, workerThreads, capacity,
-                secondOpinion, secondOpinionMaxExamples, secondOpinionModel);
+                secondOpinion, secondOpinionMaxExamples, secondOpinionModel, outOfScopeExamples);
     }
 }

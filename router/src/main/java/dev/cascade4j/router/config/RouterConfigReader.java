@@ -119,7 +119,8 @@ final class RouterConfigReader {
                 c.integer("classificationCacheSize", d.classificationCacheSize(), 0, Integer.MAX_VALUE),
                 c.integer("workers", d.workers(), 1, 256),
                 c.integer("queueCapacity", d.queueCapacity(), 1, 1_000_000),
-                enabled, maxExamples, model);
+                enabled, maxExamples, model,
+                c.strings("outOfScopeExamples"));
         c.done();
         return out;
     }

@@ -98,6 +98,26 @@ class RouteClassifierTest {
     }
 
     @Test
+    void chitChatCloseToTheOutOfScopeExamplesIsOutOfScope() {
+        for (String text : List.of("Tell me a joke about cats.", "Good evening, how are you?", "Write a poem about the rain.")) {
+            Classification c = classifier.classify(text);
+            assertTrue(c.outOfScope(), text + ": " + c.detail());
+            assertNull(c.route());
+        }
+        // Work for a route that shares words with them stays in scope.
+        assertEquals("summarize", classifier.classify("Summarize this joke thread in one line: ...and then the cat sat down.").route());
+    }
+
+    @Test
+    void scoresTheInstructionAsWellAsTheWholeText() {
+        assertEquals(List.of("TL;DR: the bridge closes in June.", "TL;DR"), RouteClassifier.views("TL;DR: the bridge closes in June."));
+        String summary = "Write a short summary of the following. The bridge closes in June for repairs.";
+        assertEquals(List.of(summary, "Write a short summary of the following."), RouteClassifier.views(summary));
+        assertEquals(List.of("Convert 250 euros to dollars."), RouteClassifier.views("Convert 250 euros to dollars."));
+        assertEquals("summarize", classifier.classify(summary).route());
+    }
+
+    @Test
     void confidentOnAnExampleAndCachesTheAnswer() {
         long before = classifier.cacheStats().hitCount();
         Classification first = classifier.classify("Summarize this article in two sentences.");

