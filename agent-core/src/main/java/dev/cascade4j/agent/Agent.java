@@ -150,7 +150,7 @@ public final class Agent implements AutoCloseable {
             if (!offered.isEmpty()) {
                 request.tools(offered).toolChoice(finalAnswerTool ? ToolChoice.REQUIRED : ToolChoice.AUTO).parallelToolCalls(parallelToolCalls);
             }
-            Subtask subtask = new Subtask(null, request.build(), routeHint, left, null);
+            Subtask subtask = new Subtask(null, request.build(), routeHint, left, null, true);
             long modelStart = System.nanoTime();
             return router.route(subtask).compose(routed -> afterModel(routed, Duration.ofNanos(System.nanoTime() - modelStart)));
         }

@@ -16,6 +16,7 @@ import dev.cascade4j.router.classify.Classification;
 import dev.cascade4j.router.classify.Encoder;
 import dev.cascade4j.router.classify.RouteClassifier;
 import dev.cascade4j.router.classify.SecondOpinion;
+import dev.cascade4j.router.classify.ToolRanker;
 import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
@@ -63,6 +64,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
     private final Vertx vertx;
     private final RouterConfig config;
     private final RouteClassifier classifier;
+    private final ToolRanker toolRanker;
     private final Map<String, ModelSlot> slotsByRef = new LinkedHashMap<>();
     private final Map<String, ModelSlot> slotsByName = new LinkedHashMap<>();
     private final LargeModels large;
@@ -98,6 +100,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             EmbeddingModel embedder = b.embeddingModel == null ? new AllMiniLmL6V2QuantizedEmbeddingModel() : b.embeddingModel;
             Encoder encoder = new Encoder(embedder, config.classifier().embeddingCacheSize());
             this.classifier = new RouteClassifier(config.routes(), config.classifier(), encoder);
+            this.toolRanker = new ToolRanker(encoder);
         } catch (RuntimeException e) {
             loadedHere.forEach(LocalModel::close);
             if (largeModels != null) {
@@ -272,7 +275,10 @@ public final class CascadeRouter implements Router, AutoCloseable {
         }
         trip.slmRequest = slmRequest(route, trip.subtask.request());
         ModelSlot slot = slotsByRef.get(route.model());
-        generate(trip, slot, trip.slmRequest).onComplete(ar -> guard(trip, () -> {
+        rankTools(trip).compose(ranked -> {
+            trip.slmRequest = ranked;
+            return generate(trip, slot, ranked);
+        }).onComplete(ar -> guard(trip, () -> {
             if (ar.failed()) {
                 onSlmFailure(trip, ar.cause());
                 return;
@@ -291,12 +297,29 @@ public final class CascadeRouter implements Router, AutoCloseable {
             }
             if (v == null) {
                 finish(trip, o.result(), o.result(), null, false, EscalationReason.NONE, String.format(Locale.ROOT,
-                        "generation confidence %.2f >= %.2f", o.result().confidence().score(), route.minGenerationConfidence()),
+                        "generation confidence %s >= %.2f", OutputJudge.describe(trip.slmRequest, o.result()), route.minGenerationConfidence()),
                         slot.name, false);
             } else {
                 escalate(trip, v.reason(), v.detail(), o.result());
             }
         }));
+    }
+
+    /** The SLM's request with its tools most relevant first, when the route asks for it (embeddings: on a worker). */
+    private Future<GenerationRequest> rankTools(Trip trip) {
+        GenerationRequest r = trip.slmRequest;
+        ToolChoice.Mode mode = r.toolChoice().mode();
+        if (!trip.route.rankTools() || trip.subtask.keepToolOrder() || r.tools().size() < 2 || mode == ToolChoice.Mode.NAMED || mode == ToolChoice.Mode.NONE) {
+            return Future.succeededFuture(r);
+        }
+        String text = classificationText(trip.subtask.request());
+        return cpu.submit(() -> toolRanker.rank(text, r.tools())).map(ranked -> {
+            ToolRanker.Ranked first = ranked.getFirst();
+            trip.classification = (trip.classification.isEmpty() ? "" : trip.classification + "; ")
+                    + String.format(Locale.ROOT, "tools offered by relevance, %s first (%.2f)", first.tool().name(), first.similarity());
+            return new GenerationRequest(r.messages(), r.sampling(), ranked.stream().map(ToolRanker.Ranked::tool).toList(),
+                    r.toolChoice(), r.parallelToolCalls(), r.responseFormat(), r.listener());
+        });
     }
 
     private void serveDirectly(Trip trip) {
@@ -498,7 +521,8 @@ public final class CascadeRouter implements Router, AutoCloseable {
                         EscalationReason reason, String detail, String model, boolean fallback) {
         Duration routerTime = Duration.ofNanos(Math.max(0, System.nanoTime() - trip.startNanos - trip.modelNanos));
         Duration latency = Duration.between(trip.subtask.createdAt(), Instant.now());
-        double generation = slm == null ? Double.NaN : slm.confidence().score();
+        double generation = slm == null ? Double.NaN
+                : OutputJudge.confidence(trip.slmRequest != null ? trip.slmRequest : trip.subtask.request(), slm);
         String full = trip.classification.isEmpty() ? detail : detail + "; " + trip.classification;
         RoutingDecision decision = new RoutingDecision(trip.subtask.id(), trip.route == null ? null : trip.route.name(),
                 trip.classifierConfidence, generation, escalated, reason, model, fallback, full);

@@ -17,8 +17,12 @@ import java.util.UUID;
  * @param deadline  time budget from {@code createdAt}; past it the SLM call is cancelled and the
  *                  subtask escalates
  * @param createdAt when the subtask entered the system
+ * @param keepToolOrder offer the request's tools in the given order, even on a route that ranks them by
+ *                  relevance ({@code rankTools}); an agent's steps keep theirs, because relevance to the
+ *                  whole task does not say which tool comes next
  */
-public record Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt) {
+public record Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt,
+                      boolean keepToolOrder) {
 
     public static final String AUTO = "auto";
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
@@ -31,17 +35,21 @@ public record Subtask(String id, GenerationRequest request, String routeHint, Du
         createdAt = createdAt == null ? Instant.now() : createdAt;
     }
 
+    public Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt) {
+        this(id, request, routeHint, deadline, createdAt, false);
+    }
+
     /** A subtask the classifier routes, with the default deadline. */
     public static Subtask of(GenerationRequest request) {
         return new Subtask(null, request, null, null, null);
     }
 
     public Subtask withRouteHint(String hint) {
-        return new Subtask(id, request, hint, deadline, createdAt);
+        return new Subtask(id, request, hint, deadline, createdAt, keepToolOrder);
     }
 
     public Subtask withDeadline(Duration budget) {
-        return new Subtask(id, request, routeHint, budget, createdAt);
+        return new Subtask(id, request, routeHint, budget, createdAt, keepToolOrder);
     }
 
     public Instant expiresAt() {

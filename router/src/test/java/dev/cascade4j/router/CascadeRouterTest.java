@@ -218,6 +218,29 @@ class CascadeRouterTest {
     }
 
     @Test
+    void aRankingRouteOffersTheMostRelevantToolFirstUnlessTheOrderIsKept() throws Exception {
+        JsonNode none = JSON.readTree("{\"type\":\"object\",\"properties\":{}}");
+        List<ToolSpec> tools = List.of(
+                new ToolSpec("get_weather", "Current weather for a city.", JSON.readTree(
+                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}")),
+                new ToolSpec("list_alarms", "List the alarms set on the phone.", none),
+                new ToolSpec("set_timer", "Start a countdown timer for a number of minutes.", JSON.readTree(
+                        "{\"type\":\"object\",\"properties\":{\"minutes\":{\"type\":\"integer\"}},\"required\":[\"minutes\"]}")));
+        GenerationRequest request = GenerationRequest.builder().user("Set a timer for 12 minutes.")
+                .tools(tools).toolChoice(ToolChoice.REQUIRED).maxTokens(40).build();
+        try (CascadeRouter router = router(withTeacher("tool_call", r -> r.minGenerationConfidence(0)))) {
+            RoutedAnswer ranked = await(router.route(subtask(request).withRouteHint("tool_call")));
+            assertTrue(ranked.decision().detail().contains("tools offered by relevance, set_timer first"), ranked.decision().detail());
+            assertEquals("set_timer", ranked.slmAnswer().toolCalls().getFirst().name(), ranked.decision().detail());
+            assertEquals(12, JSON.readTree(ranked.slmAnswer().toolCalls().getFirst().arguments()).get("minutes").asInt());
+
+            Subtask kept = new Subtask(null, request, "tool_call", Duration.ofMinutes(5), null, true);
+            RoutedAnswer asGiven = await(router.route(kept));
+            assertFalse(asGiven.decision().detail().contains("tools offered by relevance"), asGiven.decision().detail());
+        }
+    }
+
+    @Test
     void aTimedOutSlmCallIsCancelledAndEscalates() throws Exception {
         try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
             Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))

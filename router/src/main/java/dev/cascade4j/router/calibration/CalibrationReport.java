@@ -21,7 +21,9 @@ import java.util.Map;
  * @param routes               per-route figures, in configuration order
  * @param routingAccuracy      share of test items sent to their own route (out of scope counts as a route)
  * @param routingByKind        routing accuracy per kind of item
- * @param auroc                how well generation confidence separates right from wrong SLM answers (test)
+ * @param auroc                how well the router's judgement separates right from wrong SLM answers (test): generation
+ *                             confidence, with answers that fail validation (always escalated) at the bottom
+ * @param generationAuroc      the same for generation confidence alone, validity ignored
  * @param ece                  expected calibration error of generation confidence, 10 bins (test)
  * @param keptShare            share of test items answered by an SLM under the chosen thresholds
  * @param cascadeAccuracy      accuracy of the router under the chosen thresholds
@@ -43,6 +45,7 @@ public record CalibrationReport(
         double routingAccuracy,
         Map<String, Double> routingByKind,
         double auroc,
+        double generationAuroc,
         double ece,
         double keptShare,
         double cascadeAccuracy,
@@ -58,7 +61,7 @@ public record CalibrationReport(
      *
      * @param threshold        the chosen {@code minGenerationConfidence} and what it gave on the calibration split
      * @param slmAccuracy      the SLM's accuracy on the route's own test items
-     * @param auroc            confidence AUROC on the route's test items
+     * @param auroc            confidence AUROC on the route's test items, answers that fail validation last
      * @param testKeptShare    share of the route's test items the threshold keeps on the SLM
      * @param testLossPoints   accuracy lost against all-large on the route's test items
      */
@@ -87,7 +90,7 @@ public record CalibrationReport(
             CalibrationMetrics.ThresholdChoice onTest = CalibrationMetrics.evaluate(choice.threshold(), effective(t), slmCorrect(t), largeCorrect(t));
             routes.add(new RouteFigures(route.name(), route.policy(), c.size(), t.size(), choice,
                     CalibrationMetrics.accuracy(t.stream().map(ItemResult::slmCorrect).toList()),
-                    CalibrationMetrics.auroc(raw(t), slmCorrect(t)), onTest.keptShare(), onTest.lossPoints()));
+                    CalibrationMetrics.auroc(effective(t), slmCorrect(t)), onTest.keptShare(), onTest.lossPoints()));
         }
 
         Map<String, List<Boolean>> routedByKind = new LinkedHashMap<>();
@@ -129,6 +132,7 @@ public record CalibrationReport(
         int n = test.size();
         return new CalibrationReport(results.size(), cal.size(), n, List.copyOf(errors), elapsed, target, costs, largeMeasured,
                 routes, CalibrationMetrics.accuracy(test.stream().map(ItemResult::routedRight).toList()), routingByKind,
+                CalibrationMetrics.auroc(effective(inScope), slmCorrect(inScope)),
                 CalibrationMetrics.auroc(raw(inScope), slmCorrect(inScope)),
                 CalibrationMetrics.expectedCalibrationError(raw(inScope), slmCorrect(inScope), 10),
                 n == 0 ? Double.NaN : kept / (double) n, n == 0 ? Double.NaN : right / (double) n,
@@ -200,7 +204,8 @@ public record CalibrationReport(
         b.append('\n');
         b.append("Test split, router simulated with the thresholds above:\n");
         b.append(String.format(Locale.ROOT, "  routing accuracy          %s  (%s)%n", pct(routingAccuracy), byKind()));
-        b.append(String.format(Locale.ROOT, "  confidence AUROC          %s%n", num(auroc)));
+        b.append(String.format(Locale.ROOT, "  confidence AUROC          %s  (invalid answers last; generation confidence alone %s)%n",
+                num(auroc), num(generationAuroc)));
         b.append(String.format(Locale.ROOT, "  expected calib. error     %s  (10 bins)%n", num(ece)));
         b.append(String.format(Locale.ROOT, "  kept on SLM               %s%n", pct(keptShare)));
         b.append(String.format(Locale.ROOT, "  accuracy: router %s, all-large %s, all-SLM %s; loss %s points (target %.1f)%n",
@@ -239,6 +244,7 @@ public record CalibrationReport(
         figures.put("routingAccuracy", finite(routingAccuracy));
         figures.put("routingAccuracyByKind", routingByKind);
         figures.put("auroc", finite(auroc));
+        figures.put("generationAuroc", finite(generationAuroc));
         figures.put("ece", finite(ece));
         figures.put("keptOnSlm", finite(keptShare));
         figures.put("routerAccuracy", finite(cascadeAccuracy));

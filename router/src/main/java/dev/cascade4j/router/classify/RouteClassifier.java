@@ -73,7 +73,7 @@ public final class RouteClassifier {
     }
 
     // The encoder reads 256 word pieces at most; longer text only costs time.
-    private static String key(String text) {
+    static String key(String text) {
         String t = text.strip();
         return t.length() > 1000 ? t.substring(0, 1000) : t;
     }

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param minGenerationConfidence below this generation confidence the SLM's answer escalates
  * @param escalateTo              the large model for this route, or {@code null} for the configuration's default
  * @param policy                  SLM first, or always the large model
+ * @param rankTools               offer the request's tools to the SLM most relevant first (by the classifier's
+ *                                encoder), which small models, biased towards the first tool shown, pick better
  */
 public record Route(
         String name,
@@ -38,7 +40,8 @@ public record Route(
         double minClassifierConfidence,
         double minGenerationConfidence,
         String escalateTo,
-        RoutePolicy policy) {
+        RoutePolicy policy,
+        boolean rankTools) {
 
     public static final double DEFAULT_MIN_CLASSIFIER_CONFIDENCE = 0.5;
     public static final double DEFAULT_MIN_GENERATION_CONFIDENCE = 0.3;
@@ -73,7 +76,7 @@ public record Route(
         return new Builder(name).description(description).examples(examples).model(model).systemPrompt(systemPrompt)
                 .toolNames(toolNames).tools(tools).outputSchema(outputSchema)
                 .minClassifierConfidence(minClassifierConfidence).minGenerationConfidence(minGenerationConfidence)
-                .escalateTo(escalateTo).policy(policy);
+                .escalateTo(escalateTo).policy(policy).rankTools(rankTools);
     }
 
     /** The tool defined with this route under that name, or {@code null}. */
@@ -94,6 +97,7 @@ public record Route(
         private double minGenerationConfidence = DEFAULT_MIN_GENERATION_CONFIDENCE;
         private String escalateTo;
         private RoutePolicy policy = RoutePolicy.SLM_FIRST;
+        private boolean rankTools;
 
         private Builder(String name) {
             this.name = name;
@@ -160,9 +164,14 @@ public record Route(
             return this;
         }
 
+        public Builder rankTools(boolean rank) {
+            this.rankTools = rank;
+            return this;
+        }
+
         public Route build() {
             return new Route(name, description, examples, model, systemPrompt, toolNames, tools, outputSchema,
-                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy);
+                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy, rankTools);
         }
     }
 }

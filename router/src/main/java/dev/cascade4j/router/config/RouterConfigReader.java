@@ -174,6 +174,7 @@ final class RouterConfigReader {
                 .examples(r.strings("examples"))
                 .model(r.modelRef("model", RouterConfig.DEFAULT_MODEL))
                 .systemPrompt(r.string("systemPrompt", ""))
+                .rankTools(r.bool("rankTools", false))
                 .minClassifierConfidence(r.number("minClassifierConfidence", Route.DEFAULT_MIN_CLASSIFIER_CONFIDENCE, 0, 1))
                 .minGenerationConfidence(r.number("minGenerationConfidence", Route.DEFAULT_MIN_GENERATION_CONFIDENCE, 0, 1));
         List<String> toolNames = new ArrayList<>();

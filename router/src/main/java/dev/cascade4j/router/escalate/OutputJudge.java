@@ -15,6 +15,7 @@ import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.ResponseFormat;
 import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RouterException;
@@ -50,17 +51,40 @@ public final class OutputJudge {
                     return v;
                 }
             }
+        } else if (!sent.tools().isEmpty() && (sent.toolChoice().mode() == ToolChoice.Mode.REQUIRED
+                || sent.toolChoice().mode() == ToolChoice.Mode.NAMED)) {
+            return new Verdict(EscalationReason.INVALID_OUTPUT, answer.finishReason() == FinishReason.LENGTH
+                    ? "the tool call was cut off at max tokens" : "no tool call, although the request requires one");
         } else {
             Verdict v = checkOutput(route, sent, answer);
             if (v != null) {
                 return v;
             }
         }
-        if (route != null && answer.confidence().score() < route.minGenerationConfidence()) {
+        double confidence = confidence(sent, answer);
+        if (route != null && confidence < route.minGenerationConfidence()) {
             return new Verdict(EscalationReason.LOW_GENERATION_CONFIDENCE, String.format(Locale.ROOT,
-                    "generation confidence %.2f < %.2f", answer.confidence().score(), route.minGenerationConfidence()));
+                    "generation confidence %s < %.2f", describe(sent, answer), route.minGenerationConfidence()));
         }
         return null;
+    }
+
+    /**
+     * The answer's confidence as the router judges it: the engine's score, scaled by the share of the
+     * answer's values found in the request ({@link Grounding}). A made-up argument is a likely error even
+     * when every token of it was probable.
+     */
+    public static double confidence(GenerationRequest sent, GenerationResult answer) {
+        return answer.confidence().score() * Grounding.of(sent, answer).fraction();
+    }
+
+    /** The judged confidence with where it comes from, for a decision's detail. */
+    public static String describe(GenerationRequest sent, GenerationResult answer) {
+        Grounding.Share g = Grounding.of(sent, answer);
+        double score = answer.confidence().score();
+        return g.found() == g.checked() ? String.format(Locale.ROOT, "%.2f", score)
+                : String.format(Locale.ROOT, "%.2f (%.2f, %d of %d values found in the request)",
+                        score * g.fraction(), score, g.found(), g.checked());
     }
 
     private Verdict checkToolCall(Route route, GenerationRequest sent, ToolCall call) {
