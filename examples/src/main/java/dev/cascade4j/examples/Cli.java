@@ -51,6 +51,7 @@ public final class Cli {
                                    requests/s and latency of the server (wrk) beside a bare Vert.x handler
               bench inference [--model REF] [--threads N] [--prompt-tokens N] [--gen-tokens N] [--repetitions N] [--no-llama-bench] [--no-native-build]
                                    tokens/s of the in-process engine, side by side with llama.cpp's llama-bench
+                                   in N interleaved rounds (default 5), medians
               bench log [--records N] [--callers N] [--rate N] [--pg-url URL --pg-user U --pg-password P]
                                    query-log overhead per routed subtask (JSONL, and PostgreSQL when given)
               export --format openai-chat|hf-messages --out FILE [--route R] [--since T]

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * {@code ./cascade4j bench inference}: prompt-processing and generation tokens/s of the in-process
  * engine, and of llama.cpp's own llama-bench built from the same source, on the same GGUF and thread
- * count; plus schema-constrained against plain generation.
+ * count, in interleaved rounds ({@code --repetitions}, default 5) reported as medians; plus
+ * schema-constrained against plain generation.
  */
 final class InferenceBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,33 +36,55 @@ final class InferenceBenchmark {
         int threads = Cli.intOption(o, "threads", 2);
         int promptTokens = Cli.intOption(o, "prompt-tokens", 256);
         int genTokens = Cli.intOption(o, "gen-tokens", 128);
-        int reps = Cli.intOption(o, "repetitions", 3);
+        int rounds = Cli.intOption(o, "repetitions", 5);
 
-        double pp;
-        double tg;
-        double plainOut;
+        // Two references, both from the pinned source: llama-bench linked against the very natives the
+        // engine loads (the ratio to it is our overhead), and one built by cmake with this CPU's flags
+        // (how the prebuilt natives compare with a local build). Built before anything is measured.
+        Path sameNatives = null;
+        Path nativeBuild = null;
+        Path natives = null;
+        if (!o.containsKey("no-llama-bench")) {
+            Path source = LlamaCppSource.checkout();
+            natives = LlamaNatives.libraryDirectory();
+            sameNatives = LlamaBench.buildOnNatives(source, natives, source.resolveSibling("bench-on-natives"), System.err::println);
+            if (!o.containsKey("no-native-build")) {
+                nativeBuild = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
+            }
+        }
+
+        // Rounds alternate between the engines, so a change in the machine's load touches all of them alike.
+        Series ours = new Series();
+        Series same = new Series();
+        Series local = new Series();
         double constrainedOut;
         int forced;
         int constrainedTokens;
+        String description;
         try (LocalModel model = LocalModel.load(gguf, LocalModelOptions.defaults().withThreads(threads).withParallelSequences(1)
                 .withContextPerSequence(Math.max(2048, promptTokens + genTokens + 64)))) {
+            description = model.info().description();
             String filler = "The quick brown fox jumps over the lazy dog. ".repeat(promptTokens);
             int perWords = model.countTokens("The quick brown fox jumps over the lazy dog. ");
             String prompt = filler.substring(0, filler.length() * Math.max(1, promptTokens - 20) / (perWords * promptTokens));
             warm(model);
-            List<Double> pps = new ArrayList<>();
-            List<Double> tgs = new ArrayList<>();
-            for (int i = 0; i < reps; i++) {
+            for (int i = 0; i < rounds; i++) {
+                System.err.printf("round %d of %d%n", i + 1, rounds);
                 // A different first word each time, so no prompt prefix is reused from the cache.
                 GenerationResult r = model.generate(GenerationRequest.builder().user("Run " + i + ". " + prompt).maxTokens(1).build());
-                pps.add(r.usage().promptTokens() / (r.timings().promptMillis() / 1000));
                 GenerationResult g = model.generate(GenerationRequest.builder()
                         .user("Write a very long story about a dragon and a knight, run " + i + ".").maxTokens(genTokens).build());
-                tgs.add((g.usage().completionTokens() - 1) / (g.timings().generateMillis() / 1000));
+                ours.add(r.usage().promptTokens() / (r.timings().promptMillis() / 1000),
+                        (g.usage().completionTokens() - 1) / (g.timings().generateMillis() / 1000));
+                if (sameNatives != null) {
+                    LlamaBench.Result b = LlamaBench.run(sameNatives, gguf, threads, promptTokens, genTokens, 1, natives);
+                    same.add(b.promptProcessing().avg(), b.generation().avg());
+                }
+                if (nativeBuild != null) {
+                    LlamaBench.Result b = LlamaBench.run(nativeBuild, gguf, threads, promptTokens, genTokens, 1);
+                    local.add(b.promptProcessing().avg(), b.generation().avg());
+                }
             }
-            pp = median(pps);
-            tg = median(tgs);
-            plainOut = tg;
             JsonNode schema = JSON.readTree("""
                     {"type":"object","properties":{"name":{"type":"string","maxLength":30},"age":{"type":"integer","minimum":0,"maximum":120},
                      "city":{"type":"string","maxLength":30},"email":{"type":["string","null"]},"member":{"type":"boolean"},
@@ -70,55 +93,82 @@ final class InferenceBenchmark {
             List<Double> cs = new ArrayList<>();
             int f = 0;
             int n = 0;
-            for (int i = 0; i < reps; i++) {
+            for (int i = 0; i < rounds; i++) {
                 GenerationResult c = model.generate(GenerationRequest.builder()
                         .user("Extract the person, run " + i + ": Alice Martin, 31, lives in Paris, alice@example.com, a member, likes chess and jazz.")
                         .responseFormat(ResponseFormat.jsonSchema(schema)).maxTokens(200).build());
-                cs.add(c.usage().completionTokens() / (c.timings().generateMillis() / 1000 + c.timings().promptMillis() / 1000 * 0));
+                // Output tokens per second of generation, forced tokens included (they are output too).
+                cs.add(c.usage().completionTokens() / (c.timings().generateMillis() / 1000));
                 f = c.usage().forcedTokens();
                 n = c.usage().completionTokens();
             }
             constrainedOut = median(cs);
             forced = f;
             constrainedTokens = n;
-            System.out.println("model: " + model.info().description() + " (" + gguf.getFileName() + "), threads " + threads);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        System.out.printf("%-34s %10s%n", "cascade4j (in-process, FFM)", "tokens/s");
-        System.out.printf("  prompt processing (pp%d)        %10.1f%n", promptTokens, pp);
-        System.out.printf("  generation (tg%d)               %10.1f%n", genTokens, tg);
-        System.out.printf("  JSON-schema output              %10.1f  (%d of %d tokens forced by the grammar)%n", constrainedOut, forced, constrainedTokens);
-        System.out.printf("  constrained / plain             %10.2f%n", constrainedOut / plainOut);
-        if (o.containsKey("no-llama-bench")) {
-            return 0;
+        System.out.println("model: " + description + " (" + gguf.getFileName() + "), threads " + threads + "; "
+                + rounds + " interleaved rounds, median (min-max), tokens/s");
+        System.out.printf("%-38s %22s %22s%n", "", "pp" + promptTokens, "tg" + genTokens);
+        ours.print("cascade4j (in-process, FFM)");
+        same.print("llama-bench, same natives");
+        local.print("llama-bench, cmake native");
+        if (!same.pp.isEmpty()) {
+            System.out.printf("ratio cascade4j / llama-bench (same natives): pp %.3f, tg %.3f; per round tg %s%n",
+                    ours.pp() / same.pp(), ours.tg() / same.tg(), ours.roundRatios(same));
         }
-        // Two references, both from the pinned source: llama-bench linked against the very natives the
-        // engine loads (the ratio to it is our overhead), and one built by cmake with this CPU's flags
-        // (how the prebuilt natives compare with a local build).
-        Path source = LlamaCppSource.checkout();
-        Path natives = LlamaNatives.libraryDirectory();
-        Path sameNatives = LlamaBench.buildOnNatives(source, natives, source.resolveSibling("bench-on-natives"), System.err::println);
-        LlamaBench.Result same = LlamaBench.run(sameNatives, gguf, threads, promptTokens, genTokens, reps, natives);
-        System.out.printf("%-34s %10s%n", "llama.cpp llama-bench, same natives", "tokens/s");
-        System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, same.promptProcessing().avg(), same.promptProcessing().stddev());
-        System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, same.generation().avg(), same.generation().stddev());
-        System.out.printf("ratio cascade4j / llama.cpp (same natives): pp %.3f, tg %.3f%n", pp / same.promptProcessing().avg(), tg / same.generation().avg());
-        if (!o.containsKey("no-native-build")) {
-            Path binary = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
-            LlamaBench.Result local = LlamaBench.run(binary, gguf, threads, promptTokens, genTokens, reps);
-            System.out.printf("%-34s %10s%n", "llama.cpp llama-bench, cmake native", "tokens/s");
-            System.out.printf("  prompt processing (pp%d)        %10.1f ± %.1f%n", promptTokens, local.promptProcessing().avg(), local.promptProcessing().stddev());
-            System.out.printf("  generation (tg%d)               %10.1f ± %.1f%n", genTokens, local.generation().avg(), local.generation().stddev());
-            System.out.printf("ratio cascade4j / llama.cpp (cmake native): pp %.3f, tg %.3f%n", pp / local.promptProcessing().avg(), tg / local.generation().avg());
+        if (!local.pp.isEmpty()) {
+            System.out.printf("ratio cascade4j / llama-bench (cmake native): pp %.3f, tg %.3f%n", ours.pp() / local.pp(), ours.tg() / local.tg());
         }
+        System.out.printf("JSON-schema output %.1f tokens/s (%d of %d tokens forced by the grammar): %.2f x plain generation%n",
+                constrainedOut, forced, constrainedTokens, constrainedOut / ours.tg());
         try {
             long bytes = Files.size(gguf);
-            System.out.printf("generation reads the %.0f MB of weights per token: %.2f GB/s at %.1f tokens/s%n", bytes / 1e6, bytes * tg / 1e9, tg);
+            System.out.printf("generation reads the %.0f MB of weights per token: %.2f GB/s at %.1f tokens/s%n", bytes / 1e6, bytes * ours.tg() / 1e9, ours.tg());
         } catch (IOException e) {
             // size is informative only
         }
         return 0;
+    }
+
+    /** Prompt-processing and generation tokens/s of one engine, one value per round. */
+    private static final class Series {
+        final List<Double> pp = new ArrayList<>();
+        final List<Double> tg = new ArrayList<>();
+
+        void add(double promptPerSecond, double generatePerSecond) {
+            pp.add(promptPerSecond);
+            tg.add(generatePerSecond);
+        }
+
+        double pp() {
+            return median(pp);
+        }
+
+        double tg() {
+            return median(tg);
+        }
+
+        String roundRatios(Series other) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(tg.size(), other.tg.size()); i++) {
+                out.add(String.format(java.util.Locale.ROOT, "%.3f", tg.get(i) / other.tg.get(i)));
+            }
+            return String.join(" ", out);
+        }
+
+        void print(String name) {
+            if (pp.isEmpty()) {
+                return;
+            }
+            System.out.printf(java.util.Locale.ROOT, "%-38s %22s %22s%n", name, cell(pp), cell(tg));
+        }
+
+        private static String cell(List<Double> xs) {
+            return String.format(java.util.Locale.ROOT, "%.1f (%.1f-%.1f)", median(xs),
+                    xs.stream().mapToDouble(Double::doubleValue).min().orElse(0), xs.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        }
     }
 
     private static void warm(LocalModel model) {

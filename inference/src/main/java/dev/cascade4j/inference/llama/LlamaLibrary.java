@@ -70,6 +70,11 @@ public final class LlamaLibrary {
     final MethodHandle samplerReset;
     final MethodHandle samplerFree;
     final MethodHandle printSystemInfo;
+    final MethodHandle attachThreadpool;
+    final MethodHandle threadpoolParamsInit;
+    // From the CPU backend module ggml loaded at run time; null when it does not export them.
+    final MethodHandle threadpoolNew;
+    final MethodHandle threadpoolFree;
 
     private LlamaLibrary(Path directory) {
         this.directory = directory;
@@ -115,6 +120,9 @@ public final class LlamaLibrary {
         samplerReset = fn("llama_sampler_reset", FunctionDescriptor.ofVoid(ADDRESS));
         samplerFree = fn("llama_sampler_free", FunctionDescriptor.ofVoid(ADDRESS));
         printSystemInfo = fn("llama_print_system_info", FunctionDescriptor.of(ADDRESS));
+        attachThreadpool = fn("llama_attach_threadpool", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        // libggml's lookup reaches libggml-base, its dependency, where the threadpool parameters live.
+        threadpoolParamsInit = LINKER.downcallHandle(find(ggml, "ggml_threadpool_params_init"), FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
 
         installLogger(ggml);
         MethodHandle loadBackends = LINKER.downcallHandle(find(ggml, "ggml_backend_load_all_from_path"), FunctionDescriptor.ofVoid(ADDRESS));
@@ -125,6 +133,39 @@ public final class LlamaLibrary {
             backendInit.invokeExact();
         } catch (Throwable e) {
             throw new InferenceException.ResourceUnavailable("llama.cpp failed to initialise its backends from " + directory, e);
+        }
+        MethodHandle[] pool = cpuThreadpoolFunctions(ggml);
+        threadpoolNew = pool[0];
+        threadpoolFree = pool[1];
+    }
+
+    /**
+     * ggml_threadpool_new and _free of the CPU backend that was loaded, or nulls. A context without a
+     * threadpool of its own starts and joins its worker threads on every llama_decode (these natives are
+     * built without OpenMP); a persistent pool keeps them, as llama.cpp's own tools do.
+     */
+    private static MethodHandle[] cpuThreadpoolFunctions(SymbolLookup ggml) {
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle devByType = LINKER.downcallHandle(find(ggml, "ggml_backend_dev_by_type"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            MethodHandle devReg = LINKER.downcallHandle(find(ggml, "ggml_backend_dev_backend_reg"), FunctionDescriptor.of(ADDRESS, ADDRESS));
+            MethodHandle procAddress = LINKER.downcallHandle(find(ggml, "ggml_backend_reg_get_proc_address"),
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+            MemorySegment cpu = (MemorySegment) devByType.invokeExact(0); // GGML_BACKEND_DEVICE_TYPE_CPU
+            if (cpu.equals(MemorySegment.NULL)) {
+                return new MethodHandle[2];
+            }
+            MemorySegment reg = (MemorySegment) devReg.invokeExact(cpu);
+            MemorySegment create = (MemorySegment) procAddress.invokeExact(reg, arena.allocateFrom("ggml_threadpool_new"));
+            MemorySegment destroy = (MemorySegment) procAddress.invokeExact(reg, arena.allocateFrom("ggml_threadpool_free"));
+            if (create.equals(MemorySegment.NULL) || destroy.equals(MemorySegment.NULL)) {
+                return new MethodHandle[2];
+            }
+            return new MethodHandle[] {
+                LINKER.downcallHandle(create, FunctionDescriptor.of(ADDRESS, ADDRESS)),
+                LINKER.downcallHandle(destroy, FunctionDescriptor.ofVoid(ADDRESS))};
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.DEBUG, "no CPU threadpool functions; contexts use ggml's per-call threads", e);
+            return new MethodHandle[2];
         }
     }
 

@@ -337,9 +337,8 @@ public final class LlamaLocalModel implements LocalModel {
                 return;
             }
         }
-        context.logits(s.logitIndex, logits);
         int k = Math.max(options.grammarCandidates(), s.sampling.topK());
-        stats.compute(logits, model.vocabSize, k);
+        stats.compute(context.logits(s.logitIndex), logits, model.vocabSize, k);
 
         int count = stats.topCount;
         System.arraycopy(stats.topTokens, 0, candidateTokens, 0, count);

@@ -110,9 +110,19 @@ public final class LlamaStructs {
             ADDRESS.withName("role"),
             ADDRESS.withName("content")).withName("llama_chat_message");
 
+    /** ggml.h (included by llama.h): filled by ggml_threadpool_params_init, read by ggml_threadpool_new. */
+    public static final StructLayout THREADPOOL_PARAMS = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(512, JAVA_BOOLEAN).withName("cpumask"),
+            JAVA_INT.withName("n_threads"),
+            JAVA_INT.withName("prio"),
+            JAVA_INT.withName("poll"),
+            JAVA_BOOLEAN.withName("strict_cpu"),
+            JAVA_BOOLEAN.withName("paused"),
+            MemoryLayout.paddingLayout(2)).withName("ggml_threadpool_params");
+
     /** Every struct the bindings use, for the layout check against the C header. */
     public static final List<StructLayout> ALL = List.of(
-            MODEL_PARAMS, CONTEXT_PARAMS, BATCH, TOKEN_DATA, TOKEN_DATA_ARRAY, CHAT_MESSAGE);
+            MODEL_PARAMS, CONTEXT_PARAMS, BATCH, TOKEN_DATA, TOKEN_DATA_ARRAY, CHAT_MESSAGE, THREADPOOL_PARAMS);
 
     /** Byte offset of a named field. */
     public static long offset(StructLayout struct, String field) {

@@ -20,6 +20,7 @@ final class NativeContext implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ctx;
     private final MemorySegment memory;
+    private final MemorySegment threadpool;
     private final int vocabSize;
     final int batchCapacity;
 
@@ -58,6 +59,7 @@ final class NativeContext implements AutoCloseable {
                         + " tokens for " + sequences + " sequences (out of memory?); lower contextPerSequence or parallelSequences");
             }
             memory = (MemorySegment) lib.getMemory.invokeExact(ctx);
+            threadpool = attachThreadpool(lib, ctx, threads);
         } catch (InferenceException e) {
             throw e;
         } catch (Throwable e) {
@@ -80,6 +82,20 @@ final class NativeContext implements AutoCloseable {
         batch.set(ADDRESS, LlamaStructs.offset(LlamaStructs.BATCH, "n_seq_id"), seqIdCounts);
         batch.set(ADDRESS, LlamaStructs.offset(LlamaStructs.BATCH, "seq_id"), seqIdPointers);
         batch.set(ADDRESS, LlamaStructs.offset(LlamaStructs.BATCH, "logits"), outputFlags);
+    }
+
+    /** A persistent pool of decode threads for the context (see LlamaLibrary), or NULL when the backend has none to offer. */
+    private MemorySegment attachThreadpool(LlamaLibrary lib, MemorySegment ctx, int threads) throws Throwable {
+        if (lib.threadpoolNew == null) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment params = arena.allocate(LlamaStructs.THREADPOOL_PARAMS);
+        lib.threadpoolParamsInit.invokeExact(params, threads);
+        MemorySegment pool = (MemorySegment) lib.threadpoolNew.invokeExact(params);
+        if (!pool.equals(MemorySegment.NULL)) {
+            lib.attachThreadpool.invokeExact(ctx, pool, pool);
+        }
+        return pool;
     }
 
     private static void setInt(MemorySegment params, String field, int value) {
@@ -126,8 +142,8 @@ final class NativeContext implements AutoCloseable {
         }
     }
 
-    /** Copies the raw logits of batch entry {@code index} into {@code out}. */
-    void logits(int index, float[] out) {
+    /** The raw logits of batch entry {@code index}, valid until the next decode. */
+    MemorySegment logits(int index) {
         MemorySegment row;
         try {
             row = (MemorySegment) lib.getLogitsIth.invokeExact(ctx, index);
@@ -137,7 +153,7 @@ final class NativeContext implements AutoCloseable {
         if (row.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("llama.cpp returned no logits for batch index " + index);
         }
-        MemorySegment.copy(row.reinterpret((long) vocabSize * 4), JAVA_FLOAT, 0, out, 0, vocabSize);
+        return row.reinterpret((long) vocabSize * 4);
     }
 
     /** Removes positions [from, to) of a sequence (to = -1: to the end). */
@@ -172,6 +188,9 @@ final class NativeContext implements AutoCloseable {
             closed = true;
             try {
                 lib.free.invokeExact(ctx);
+                if (!threadpool.equals(MemorySegment.NULL)) {
+                    lib.threadpoolFree.invokeExact(threadpool); // after the context that used it
+                }
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             } finally {

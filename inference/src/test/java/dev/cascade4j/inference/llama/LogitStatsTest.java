@@ -3,6 +3,8 @@ package dev.cascade4j.inference.llama;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
@@ -27,13 +29,18 @@ class LogitStatsTest {
     }
 
     @Test
-    void staysExactWhenFewTokensClearTheSampledFloor() {
-        // Falling logits: the strided sample's best is the first token, so almost nothing clears the floor.
+    void staysExactOnSortedLogits() {
+        // Falling logits fill the heap with its final tokens at once; rising ones replace its minimum every time.
         float[] logits = new float[100_000];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = 10f - i * 0.0001f;
         }
         check(logits, 256, 1e-3);
+        float[] rising = new float[logits.length];
+        for (int i = 0; i < rising.length; i++) {
+            rising[i] = logits[logits.length - 1 - i];
+        }
+        check(rising, 256, 1e-3);
     }
 
     @Test
@@ -43,7 +50,11 @@ class LogitStatsTest {
 
     private static void check(float[] logits, int k, double logZTolerance) {
         LogitStats stats = new LogitStats(256);
-        stats.compute(logits, logits.length, k);
+        float[] copied = new float[logits.length];
+        try (Arena arena = Arena.ofConfined()) {
+            stats.compute(arena.allocateFrom(ValueLayout.JAVA_FLOAT, logits), copied, logits.length, k);
+        }
+        assertArrayEquals(logits, copied, "the row copied out of native memory");
 
         int[] expectedTop = IntStream.range(0, logits.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -logits[i]).thenComparingInt(i -> i))
