@@ -91,6 +91,9 @@ final class NativeContext implements AutoCloseable {
         }
         MemorySegment params = arena.allocate(LlamaStructs.THREADPOOL_PARAMS);
         lib.threadpoolParamsInit.invokeExact(params, threads);
+        // Workers sleep between decodes instead of spinning for work (ggml's default polls for a few hundred
+        // milliseconds): generation is as fast here, and an idle model leaves the cores to the others.
+        params.set(JAVA_INT, LlamaStructs.offset(LlamaStructs.THREADPOOL_PARAMS, "poll"), 0);
         MemorySegment pool = (MemorySegment) lib.threadpoolNew.invokeExact(params);
         if (!pool.equals(MemorySegment.NULL)) {
             lib.attachThreadpool.invokeExact(ctx, pool, pool);
