@@ -10,6 +10,7 @@ import dev.cascade4j.inference.SamplingParams;
 import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.Subtask;
@@ -59,6 +60,7 @@ public final class Agent implements AutoCloseable {
     private final SamplingParams sampling;
     private final boolean finalAnswerTool;
     private final boolean parallelToolCalls;
+    private final boolean escalateOnToolFailure;
 
     private Agent(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router: an agent needs a Router (e.g. CascadeRouter.builder(vertx)...build())");
@@ -72,6 +74,7 @@ public final class Agent implements AutoCloseable {
         this.sampling = b.sampling;
         this.finalAnswerTool = b.finalAnswerTool;
         this.parallelToolCalls = b.parallelToolCalls;
+        this.escalateOnToolFailure = b.escalateOnToolFailure;
         if (tools.registry().find(FINAL_ANSWER_TOOL).isPresent()) {
             throw new IllegalArgumentException("a tool may not be named " + FINAL_ANSWER_TOOL + "; the agent uses that name to finish");
         }
@@ -127,6 +130,8 @@ public final class Agent implements AutoCloseable {
         private final java.util.Map<String, ToolResult> done = new java.util.HashMap<>();
         // Tools the model just asked for again with the same arguments: left out of the next step.
         private final java.util.Set<String> skipNext = new java.util.HashSet<>();
+        // What failed in the last step's tool calls, for the next step's escalation; null when nothing did.
+        private String lastFailure;
 
         Run(String task) {
             if (systemPrompt != null) {
@@ -151,6 +156,11 @@ public final class Agent implements AutoCloseable {
                 request.tools(offered).toolChoice(finalAnswerTool ? ToolChoice.REQUIRED : ToolChoice.AUTO).parallelToolCalls(parallelToolCalls);
             }
             Subtask subtask = new Subtask(null, request.build(), routeHint, left, null, true);
+            if (lastFailure != null && escalateOnToolFailure) {
+                // The SLM chose a call that failed: recovering from it is the large model's job.
+                subtask = subtask.withEscalation(EscalationReason.TOOL_FAILED, lastFailure);
+            }
+            lastFailure = null;
             long modelStart = System.nanoTime();
             return router.route(subtask).compose(routed -> afterModel(routed, Duration.ofNanos(System.nanoTime() - modelStart)));
         }
@@ -186,6 +196,11 @@ public final class Agent implements AutoCloseable {
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
                 // ToolExecutor turns failures into results, so every future completes normally.
                 List<ToolResult> results = running.stream().map(CompletableFuture::join).toList();
+                for (int i = 0; i < results.size(); i++) {
+                    if (!results.get(i).ok() && lastFailure == null) {
+                        lastFailure = "tool " + calls.get(i).name() + " failed in step " + index + ": " + results.get(i).content();
+                    }
+                }
                 steps.add(new AgentStep(index, routed.subtask().id(), routed.decision(), null, calls, results, modelTime,
                         Duration.ofNanos(System.nanoTime() - toolStart)));
                 if (allRepeated) {
@@ -237,6 +252,7 @@ public final class Agent implements AutoCloseable {
         private int toolConcurrency = 16;
         private boolean finalAnswerTool = true;
         private boolean parallelToolCalls;
+        private boolean escalateOnToolFailure = true;
 
         private Builder() {
         }
@@ -323,6 +339,16 @@ public final class Agent implements AutoCloseable {
          */
         public Builder parallelToolCalls(boolean enabled) {
             this.parallelToolCalls = enabled;
+            return this;
+        }
+
+        /**
+         * Whether the step after a failed tool call (it threw or timed out) goes to the large model, with
+         * reason {@code TOOL_FAILED}. On by default; without a large model the SLM answers it, marked as a
+         * fallback.
+         */
+        public Builder escalateOnToolFailure(boolean enabled) {
+            this.escalateOnToolFailure = enabled;
             return this;
         }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.router.CascadeRouter;
+import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.tools.ToolResult;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
@@ -100,6 +101,14 @@ class AgentTest {
                     .orElseThrow(() -> new AssertionError("no tool ran\n" + trace(result)));
             assertEquals(ToolResult.Status.FAILED, failed.status(), trace(result));
             assertTrue(failed.content().contains("the warehouse service is down"), failed.content());
+
+            // The step that reads the failure is escalated; with no large model the SLM answers it as a fallback.
+            int failedAt = result.steps().stream().filter(s -> s.results().contains(failed)).findFirst().orElseThrow().index();
+            AgentStep next = result.steps().stream().filter(s -> s.index() == failedAt + 1).findFirst()
+                    .orElseThrow(() -> new AssertionError("no step after the failure\n" + trace(result)));
+            assertEquals(EscalationReason.TOOL_FAILED, next.decision().reason(), trace(result));
+            assertTrue(next.decision().detail().contains("tool stock failed in step " + failedAt), next.decision().detail());
+            assertTrue(next.decision().fallback(), next.decision().toString());
         }
     }
 

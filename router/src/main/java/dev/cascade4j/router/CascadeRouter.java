@@ -264,6 +264,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
 
     private void decide(Trip trip) {
         Route route = trip.route;
+        Subtask.Escalation asked = trip.subtask.escalation();
+        if (asked != null && route.policy() == RoutePolicy.SLM_FIRST) {
+            escalate(trip, asked.reason(), asked.detail(), null);
+            return;
+        }
         if (trip.classifierConfidence < route.minClassifierConfidence()) {
             escalate(trip, EscalationReason.LOW_CLASSIFIER_CONFIDENCE, String.format(Locale.ROOT,
                     "classifier confidence %.2f < %.2f", trip.classifierConfidence, route.minClassifierConfidence()), null);

@@ -14,7 +14,7 @@ public enum EscalationReason {
     INVALID_OUTPUT,
     /** A tool call's arguments did not validate against the tool's schema. */
     INVALID_TOOL_ARGUMENTS,
-    /** A tool the SLM called threw or timed out. */
+    /** A tool the SLM called threw or timed out; the caller (an agent) asks for the large model to recover. */
     TOOL_FAILED,
     /** The SLM did not answer before the subtask's deadline; it was cancelled. */
     SLM_TIMEOUT,

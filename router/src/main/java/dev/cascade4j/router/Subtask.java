@@ -20,9 +20,22 @@ import java.util.UUID;
  * @param keepToolOrder offer the request's tools in the given order, even on a route that ranks them by
  *                  relevance ({@code rankTools}); an agent's steps keep theirs, because relevance to the
  *                  whole task does not say which tool comes next
+ * @param escalation the caller's own reason to send this subtask to the large model (a tool the SLM
+ *                  called in the previous step threw), or {@code null}; honoured on SLM-first routes
  */
 public record Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt,
-                      boolean keepToolOrder) {
+                      boolean keepToolOrder, Escalation escalation) {
+
+    /** Why the caller wants the large model for this subtask; it becomes the decision's reason and detail. */
+    public record Escalation(EscalationReason reason, String detail) {
+        public Escalation {
+            Objects.requireNonNull(reason, "reason");
+            if (reason == EscalationReason.NONE) {
+                throw new IllegalArgumentException("an escalation needs a reason other than NONE");
+            }
+            detail = detail == null ? reason.name() : detail;
+        }
+    }
 
     public static final String AUTO = "auto";
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
@@ -36,7 +49,11 @@ public record Subtask(String id, GenerationRequest request, String routeHint, Du
     }
 
     public Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt) {
-        this(id, request, routeHint, deadline, createdAt, false);
+        this(id, request, routeHint, deadline, createdAt, false, null);
+    }
+
+    public Subtask(String id, GenerationRequest request, String routeHint, Duration deadline, Instant createdAt, boolean keepToolOrder) {
+        this(id, request, routeHint, deadline, createdAt, keepToolOrder, null);
     }
 
     /** A subtask the classifier routes, with the default deadline. */
@@ -45,11 +62,16 @@ public record Subtask(String id, GenerationRequest request, String routeHint, Du
     }
 
     public Subtask withRouteHint(String hint) {
-        return new Subtask(id, request, hint, deadline, createdAt, keepToolOrder);
+        return new Subtask(id, request, hint, deadline, createdAt, keepToolOrder, escalation);
     }
 
     public Subtask withDeadline(Duration budget) {
-        return new Subtask(id, request, routeHint, budget, createdAt, keepToolOrder);
+        return new Subtask(id, request, routeHint, budget, createdAt, keepToolOrder, escalation);
+    }
+
+    /** The same subtask, sent to the large model for the given reason (see {@link #escalation}). */
+    public Subtask withEscalation(EscalationReason reason, String detail) {
+        return new Subtask(id, request, routeHint, deadline, createdAt, keepToolOrder, new Escalation(reason, detail));
     }
 
     public Instant expiresAt() {

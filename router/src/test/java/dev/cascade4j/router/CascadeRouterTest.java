@@ -241,6 +241,22 @@ class CascadeRouterTest {
     }
 
     @Test
+    void aCallerReportedToolFailureSendsTheSubtaskToTheLargeModel() throws Exception {
+        try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
+            Subtask failedBefore = subtask(ask("Summarize: the warehouse service is down again.", 12))
+                    .withRouteHint("summarize").withEscalation(EscalationReason.TOOL_FAILED, "tool stock failed in step 1: service down");
+            RoutedAnswer a = await(router.route(failedBefore));
+            RoutingDecision d = a.decision();
+            assertEquals(EscalationReason.TOOL_FAILED, d.reason(), d.detail());
+            assertTrue(d.escalated());
+            assertFalse(d.fallback());
+            assertTrue(d.detail().startsWith("tool stock failed in step 1"), d.detail());
+            assertNotNull(a.teacherAnswer());
+            assertNull(a.slmAnswer(), "no SLM call for a subtask the caller escalated");
+        }
+    }
+
+    @Test
     void aTimedOutSlmCallIsCancelledAndEscalates() throws Exception {
         try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
             Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
