@@ -46,7 +46,7 @@ final class CalibrateCommand {
         items = spread(items, limit);
         if (o.containsKey("routing-only")) {
             System.out.print(CalibrationRunner.routingOnly(config, items,
-                    new dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel()));
+                    new dev.cascade4j.router.classify.MiniLmEmbeddingModel()));
             return 0;
         }
         CostModel defaults = CostModel.DEFAULTS;

@@ -14,6 +14,7 @@ import dev.cascade4j.inference.langchain4j.ChatTranslator;
 import dev.cascade4j.inference.source.ModelStore;
 import dev.cascade4j.router.classify.Classification;
 import dev.cascade4j.router.classify.Encoder;
+import dev.cascade4j.router.classify.MiniLmEmbeddingModel;
 import dev.cascade4j.router.classify.RouteClassifier;
 import dev.cascade4j.router.classify.SecondOpinion;
 import dev.cascade4j.router.classify.ToolRanker;
@@ -28,7 +29,6 @@ import dev.cascade4j.router.metrics.RouterMetrics;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -97,7 +97,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             }
             largeModels = LargeModels.create(config.largeModels(), b.largeModels, store);
             checkTargets(largeModels);
-            EmbeddingModel embedder = b.embeddingModel == null ? new AllMiniLmL6V2QuantizedEmbeddingModel() : b.embeddingModel;
+            EmbeddingModel embedder = b.embeddingModel == null ? new MiniLmEmbeddingModel() : b.embeddingModel;
             Encoder encoder = new Encoder(embedder, config.classifier().embeddingCacheSize());
             this.classifier = new RouteClassifier(config.routes(), config.classifier(), encoder);
             this.toolRanker = new ToolRanker(encoder);
