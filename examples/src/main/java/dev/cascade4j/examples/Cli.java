@@ -55,9 +55,9 @@ public final class Cli {
               bench log [--records N] [--callers N] [--rate N] [--pg-url URL --pg-user U --pg-password P]
                                    query-log overhead per routed subtask (JSONL, and PostgreSQL when given)
               export --format openai-chat|hf-messages --out FILE [--route R] [--since T]
-                     [--only teacher|accepted|corrected] [--val-split 0.1] [--data-dir DIR]
+                     [--only teacher|accepted|corrected] [--val-split 0.1] [--data-dir DIR | --log-postgres URL]
                                    write logged subtasks as a fine-tuning file (validation share to FILE.val.jsonl)
-              clusters [--k N | --similarity S] [--route R] [--since T] [--data-dir DIR]
+              clusters [--k N | --similarity S] [--route R] [--since T] [--data-dir DIR | --log-postgres URL]
                                    group logged subtasks by meaning (k-means, k by silhouette unless given; or
                                    agglomerative, merging while mean cosine similarity >= S); size, escalation rate, samples
               bench router [--callers N] [--per-caller N] [--slm-tokens N] [--threads N] [--no-metrics]

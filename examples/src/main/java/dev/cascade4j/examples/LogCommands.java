@@ -3,6 +3,7 @@ package dev.cascade4j.examples;
 import dev.cascade4j.agent.log.DataDirectory;
 import dev.cascade4j.agent.log.JsonlSegments;
 import dev.cascade4j.agent.log.LogQuery;
+import dev.cascade4j.agent.log.PostgresQueryLog;
 import dev.cascade4j.agent.log.QueryRecord;
 import dev.cascade4j.agent.log.cluster.ClusterReport;
 import dev.cascade4j.agent.log.cluster.TaskClusters;
@@ -11,6 +12,8 @@ import dev.cascade4j.agent.log.export.ExportReport;
 import dev.cascade4j.agent.log.export.FineTuneExport;
 import dev.cascade4j.agent.log.export.TrainingTarget;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,6 +83,9 @@ final class LogCommands {
     }
 
     private static List<QueryRecord> read(Map<String, String> o, LogQuery query) {
+        if (o.containsKey("log-postgres")) {
+            return readPostgres(o.get("log-postgres"), query);
+        }
         Path data = o.containsKey("data-dir") ? Path.of(o.get("data-dir")) : DataDirectory.root();
         Path dir = DataDirectory.queries(data);
         if (!Files.isDirectory(dir)) {
@@ -86,6 +95,40 @@ final class LogCommands {
         System.err.printf("read %d records from %d segment(s) in %s%s%n", scan.records().size(), scan.segments(), dir,
                 scan.skippedLines() == 0 ? "" : " (" + scan.skippedLines() + " torn line(s) skipped)");
         return scan.records();
+    }
+
+    /** The records of a PostgreSQL query log ({@code serve --log-postgres URL} wrote them). */
+    private static List<QueryRecord> readPostgres(String url, LogQuery query) {
+        PgConnectOptions options;
+        try {
+            options = PgConnectOptions.fromUri(url);
+        } catch (RuntimeException e) {
+            throw new Cli.UsageException("--log-postgres needs a URL like postgresql://user:password@host:5432/db, got '"
+                    + redacted(url) + "': " + e.getMessage());
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            PostgresQueryLog log = PostgresQueryLog.builder(vertx, options).open()
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            try {
+                List<QueryRecord> records = log.read(query).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+                System.err.printf("read %d records from PostgreSQL %s%n", records.size(), redacted(url));
+                return records;
+            } finally {
+                log.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new Cli.UsageException("cannot read the query log in PostgreSQL " + redacted(url) + ": " + e.getCause().getMessage());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("reading the query log in PostgreSQL " + redacted(url) + " did not finish: " + e, e);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    // user:password@ is not for the terminal
+    private static String redacted(String url) {
+        return url.replaceAll("//[^@/]*@", "//");
     }
 
     /** {@code --since}: an instant (2026-01-31T12:00:00Z), a date (2026-01-31, UTC) or an age (7d, 12h, 30m). */

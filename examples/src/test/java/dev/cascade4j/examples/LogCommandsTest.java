@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.agent.log.DataDirectory;
 import dev.cascade4j.agent.log.JsonlQueryLog;
+import dev.cascade4j.agent.log.PostgresQueryLog;
 import dev.cascade4j.agent.log.QueryRecord;
 import dev.cascade4j.inference.Confidence;
 import dev.cascade4j.inference.FinishReason;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,5 +87,42 @@ class LogCommandsTest {
         assertTrue(bad.getMessage().contains("openai-chat or hf-messages"), bad.getMessage());
         var missing = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"clusters", "--data-dir", tmp.resolve("none").toString()}));
         assertTrue(missing.getMessage().contains("no query log in"), missing.getMessage());
+    }
+
+    /** {@code .ci/run} starts a PostgreSQL and names it in these variables; without them the test is skipped. */
+    @Test
+    void exportsTheLogInPostgres() throws Exception {
+        String url = System.getenv("CASCADE4J_TEST_PG_URL");
+        Assumptions.assumeTrue(url != null && !url.isBlank(), "CASCADE4J_TEST_PG_URL is not set: no PostgreSQL for this test");
+        String withLogin = url.replaceFirst("//", "//" + System.getenv("CASCADE4J_TEST_PG_USER") + ":" + System.getenv("CASCADE4J_TEST_PG_PASSWORD") + "@");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        try {
+            PostgresQueryLog log = PostgresQueryLog.builder(vertx, io.vertx.pgclient.PgConnectOptions.fromUri(withLogin)).open()
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            RoutedAnswer peru = routed("pg-" + run, "Capital of Peru? (" + run + ")", "Quito", "Lima");
+            log.append(QueryRecord.from(peru)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            log.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        Path out = tmp.resolve("pg-train.jsonl");
+        assertEquals(0, Cli.run(new String[] {"export", "--format", "openai-chat", "--out", out.toString(), "--log-postgres", withLogin}));
+        JsonNode mine = null;
+        for (String line : Files.readAllLines(out)) {
+            JsonNode n = new ObjectMapper().readTree(line);
+            if (n.at("/messages/0/content").asText().equals("Capital of Peru? (" + run + ")")) {
+                mine = n;
+            }
+        }
+        assertTrue(mine != null, "the record appended to PostgreSQL is in the export");
+        assertEquals("Lima", mine.at("/messages/1/content").asText(), mine.toString());
+
+        Cli.UsageException bad = assertThrows(Cli.UsageException.class,
+                () -> LogCommands.export(java.util.Map.of("format", "openai-chat", "out", out.toString(),
+                        "log-postgres", withLogin.replaceFirst(":[^:@/]+@", ":wrong-password@"))));
+        assertTrue(bad.getMessage().startsWith("cannot read the query log in PostgreSQL"), bad.getMessage());
+        assertTrue(!bad.getMessage().contains("wrong-password"), "the password stays out of the message: " + bad.getMessage());
     }
 }
