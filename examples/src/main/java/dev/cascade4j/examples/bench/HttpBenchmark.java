@@ -86,7 +86,7 @@ public final class HttpBenchmark {
                             req.response().setStatusCode(400).end();
                         }
                     })).listen().await();
-            OpenAiServer server = OpenAiServer.builder().vertx(vertx).router(new dev.cascade4j.examples.SingleModelRouter(model))
+            OpenAiServer server = OpenAiServer.builder().vertx(vertx).router(new dev.cascade4j.router.SingleModelRouter(model))
                     .config(ServerConfig.defaults().withPort(0).withHost("127.0.0.1").withCache(true, 10_000, Duration.ofMinutes(10)))
                     .build();
             server.start().await();

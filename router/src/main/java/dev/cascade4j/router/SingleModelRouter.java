@@ -1,34 +1,38 @@
-package dev.cascade4j.examples;
+package dev.cascade4j.router;
 
 import dev.cascade4j.inference.Generation;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModel;
-import dev.cascade4j.router.EscalationReason;
-import dev.cascade4j.router.RoutedAnswer;
-import dev.cascade4j.router.Router;
-import dev.cascade4j.router.RouterException;
-import dev.cascade4j.router.RoutingDecision;
-import dev.cascade4j.router.Subtask;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * A {@link Router} with one local model and no routes: every subtask (hint {@code auto} or the
- * model's name) goes to that model, nothing escalates, and the decision says so. What
- * {@code ./cascade4j serve} uses when no cascade is configured. Submission runs on a virtual thread,
- * since formatting the prompt and compiling a grammar are CPU work that must stay off event loops.
+ * model's name) goes to that model, nothing escalates, and the decision says so (route = model,
+ * classifier confidence 1, the engine's generation confidence). For serving one model without a
+ * cascade, and for measuring the layers above the router (the HTTP benchmark). Submission runs on a
+ * virtual thread, since formatting the prompt and compiling a grammar are CPU work that must stay off
+ * event loops.
  */
 public final class SingleModelRouter implements Router {
     private final LocalModel model;
     private final String name;
+    private final Consumer<Generation> onStart;
 
     public SingleModelRouter(LocalModel model) {
+        this(model, g -> { });
+    }
+
+    /** With {@code onStart} called for every generation the router starts (to watch or cancel it). */
+    public SingleModelRouter(LocalModel model, Consumer<Generation> onStart) {
         this.model = model;
         this.name = model.info().name();
+        this.onStart = onStart;
     }
 
     @Override
@@ -45,6 +49,7 @@ public final class SingleModelRouter implements Router {
                 promise.fail(map(e));
                 return;
             }
+            onStart.accept(generation);
             generation.result().whenComplete((result, error) -> {
                 if (error != null) {
                     promise.fail(map(error));
