@@ -186,6 +186,10 @@ public record CalibrationReport(
         return b.toString();
     }
 
+    private static String paren(boolean on, String text) {
+        return on ? "(" + text + ")" : text;
+    }
+
     /** The report as a plain-text table. */
     public String toText() {
         StringBuilder b = new StringBuilder();
@@ -196,10 +200,17 @@ public record CalibrationReport(
         b.append('\n');
         b.append(String.format(Locale.ROOT, "%-12s %-12s %5s %5s %9s %7s %10s %10s %10s %9s%n", "route", "policy", "cal", "test",
                 "threshold", "SLM acc", "AUROC", "kept(cal)", "kept(test)", "loss(test)"));
+        boolean hypothetical = false;
         for (RouteFigures r : routes) {
+            // An always-large route keeps nothing; its columns say what it would keep as slm-first.
+            boolean large = r.policy() == RoutePolicy.ALWAYS_LARGE;
+            hypothetical |= large;
             b.append(String.format(Locale.ROOT, "%-12s %-12s %5d %5d %9.3f %7s %10s %10s %10s %9s%n", r.route(), r.policy().key(),
                     r.calibrationItems(), r.testItems(), r.threshold().threshold(), pct(r.slmAccuracy()), num(r.auroc()),
-                    pct(r.threshold().keptShare()), pct(r.testKeptShare()), pts(r.testLossPoints())));
+                    paren(large, pct(r.threshold().keptShare())), paren(large, pct(r.testKeptShare())), paren(large, pts(r.testLossPoints()))));
+        }
+        if (hypothetical) {
+            b.append("(in parentheses: what an always-large route would keep and lose if it were slm-first; it keeps nothing)\n");
         }
         b.append('\n');
         b.append("Test split, router simulated with the thresholds above:\n");
