@@ -192,6 +192,8 @@ public final class CascadeRouter implements Router, AutoCloseable {
         String classification = "";
         GenerationRequest slmRequest;
         Throwable slmError;
+        // The generation confidence the SLM's answer was judged with; NaN until it is judged.
+        double judgedConfidence = Double.NaN;
 
         Trip(Subtask subtask, Context ctx, Promise<RoutedAnswer> promise) {
             this.subtask = subtask;
@@ -293,19 +295,19 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 escalate(trip, EscalationReason.SLM_TIMEOUT, timeoutDetail(o), o.result());
                 return;
             }
-            Verdict v;
+            OutputJudge.Judgement j;
             try {
-                v = judge.judge(route, trip.slmRequest, o.result());
+                j = judged(trip, route, o.result());
             } catch (RuntimeException e) {
                 fail(trip, e);
                 return;
             }
-            if (v == null) {
+            if (j.verdict() == null) {
                 finish(trip, o.result(), o.result(), null, false, EscalationReason.NONE, String.format(Locale.ROOT,
-                        "generation confidence %s >= %.2f", OutputJudge.describe(trip.slmRequest, o.result()), route.minGenerationConfidence()),
+                        "generation confidence %s >= %.2f", j.confidenceDetail(), route.minGenerationConfidence()),
                         slot.name, false);
             } else {
-                escalate(trip, v.reason(), v.detail(), o.result());
+                escalate(trip, j.verdict().reason(), j.verdict().detail(), o.result());
             }
         }));
     }
@@ -340,12 +342,19 @@ public final class CascadeRouter implements Router, AutoCloseable {
                         + " ms passed before model " + trip.direct.name + " could start; give the subtask more time"));
                 return;
             }
-            Verdict v = o.timedOut() ? new Verdict(EscalationReason.SLM_TIMEOUT, timeoutDetail(o)) : judge.judge(null, trip.slmRequest, o.result());
+            Verdict v = o.timedOut() ? new Verdict(EscalationReason.SLM_TIMEOUT, timeoutDetail(o)) : judged(trip, null, o.result()).verdict();
             String detail = v == null ? "served by model " + trip.direct.name + " as asked"
                     : v.detail() + "; served by model " + trip.direct.name + " as asked, not escalated";
             finish(trip, o.result(), o.result(), null, false, v == null ? EscalationReason.NONE : v.reason(), detail,
                     trip.direct.name, v != null);
         }));
+    }
+
+    /** Judges the SLM's answer and keeps the judged confidence for the decision. */
+    private OutputJudge.Judgement judged(Trip trip, Route route, GenerationResult answer) {
+        OutputJudge.Judgement j = judge.judgement(route, trip.slmRequest, answer);
+        trip.judgedConfidence = j.confidence();
+        return j;
     }
 
     private void onSlmFailure(Trip trip, Throwable error) {
@@ -527,6 +536,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         Duration routerTime = Duration.ofNanos(Math.max(0, System.nanoTime() - trip.startNanos - trip.modelNanos));
         Duration latency = Duration.between(trip.subtask.createdAt(), Instant.now());
         double generation = slm == null ? Double.NaN
+                : !Double.isNaN(trip.judgedConfidence) ? trip.judgedConfidence
                 : OutputJudge.confidence(trip.slmRequest != null ? trip.slmRequest : trip.subtask.request(), slm);
         String full = trip.classification.isEmpty() ? detail : detail + "; " + trip.classification;
         RoutingDecision decision = new RoutingDecision(trip.subtask.id(), trip.route == null ? null : trip.route.name(),

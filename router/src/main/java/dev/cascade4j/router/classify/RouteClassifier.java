@@ -150,15 +150,12 @@ public final class RouteClassifier {
         double[] scores = new double[withOutOfScope ? n + 1 : n];
         double nearest = -1;
         for (int r = 0; r < n; r++) {
-            scores[r] = score(qs, examples.get(r));
-            for (float[] q : qs) {
-                for (float[] e : examples.get(r)) {
-                    nearest = Math.max(nearest, Encoder.dot(q, e));
-                }
-            }
+            double[] s = score(qs, examples.get(r));
+            scores[r] = s[0];
+            nearest = Math.max(nearest, s[1]);
         }
         if (withOutOfScope) {
-            scores[n] = score(qs, outOfScope);
+            scores[n] = score(qs, outOfScope)[0];
         }
         double[] p = softmax(scores, config.temperature());
         int best = 0;
@@ -186,9 +183,10 @@ public final class RouteClassifier {
         return new Classification(names.get(best), p[best], nearest, runnerUp, ranking);
     }
 
-    // Mean similarity of the k nearest examples, for the text's best view.
-    private double score(List<float[]> views, float[][] set) {
+    // {mean similarity of the k nearest examples, similarity of the nearest one}, for the text's best view.
+    private double[] score(List<float[]> views, float[][] set) {
         double best = -1;
+        double nearest = -1;
         for (float[] q : views) {
             double[] sims = new double[set.length];
             for (int i = 0; i < set.length; i++) {
@@ -201,8 +199,9 @@ public final class RouteClassifier {
                 sum += sims[sims.length - 1 - i];
             }
             best = Math.max(best, sum / k);
+            nearest = Math.max(nearest, sims[sims.length - 1]);
         }
-        return best;
+        return new double[] {best, nearest};
     }
 
     static double[] softmax(double[] scores, double temperature) {

@@ -44,6 +44,39 @@ public final class OutputJudge {
      * @param sent  the request the SLM answered
      */
     public Verdict judge(Route route, GenerationRequest sent, GenerationResult answer) {
+        return judgement(route, sent, answer).verdict();
+    }
+
+    /**
+     * The verdict on an answer and the confidence it was judged with, computed once: the router reports
+     * that confidence in the decision.
+     *
+     * @param verdict          the first reason to escalate, or {@code null} when the answer stands
+     * @param confidence       the judged generation confidence ({@link #confidence})
+     * @param confidenceDetail the confidence with where it comes from, for a decision's detail
+     */
+    public record Judgement(Verdict verdict, double confidence, String confidenceDetail) {
+    }
+
+    /** As {@link #judge}, with the judged confidence. */
+    public Judgement judgement(Route route, GenerationRequest sent, GenerationResult answer) {
+        Verdict invalid = validity(route, sent, answer);
+        Grounding.Share grounding = Grounding.of(sent, answer);
+        double score = answer.confidence().score();
+        double confidence = score * grounding.fraction();
+        String detail = describe(score, grounding);
+        if (invalid != null) {
+            return new Judgement(invalid, confidence, detail);
+        }
+        if (route != null && confidence < route.minGenerationConfidence()) {
+            return new Judgement(new Verdict(EscalationReason.LOW_GENERATION_CONFIDENCE, String.format(Locale.ROOT,
+                    "generation confidence %s < %.2f", detail, route.minGenerationConfidence())), confidence, detail);
+        }
+        return new Judgement(null, confidence, detail);
+    }
+
+    // Validity comes first: a confident answer that does not validate is still wrong.
+    private Verdict validity(Route route, GenerationRequest sent, GenerationResult answer) {
         if (answer.hasToolCalls()) {
             for (ToolCall call : answer.toolCalls()) {
                 Verdict v = checkToolCall(route, sent, call);
@@ -51,22 +84,14 @@ public final class OutputJudge {
                     return v;
                 }
             }
-        } else if (!sent.tools().isEmpty() && (sent.toolChoice().mode() == ToolChoice.Mode.REQUIRED
+            return null;
+        }
+        if (!sent.tools().isEmpty() && (sent.toolChoice().mode() == ToolChoice.Mode.REQUIRED
                 || sent.toolChoice().mode() == ToolChoice.Mode.NAMED)) {
             return new Verdict(EscalationReason.INVALID_OUTPUT, answer.finishReason() == FinishReason.LENGTH
                     ? "the tool call was cut off at max tokens" : "no tool call, although the request requires one");
-        } else {
-            Verdict v = checkOutput(route, sent, answer);
-            if (v != null) {
-                return v;
-            }
         }
-        double confidence = confidence(sent, answer);
-        if (route != null && confidence < route.minGenerationConfidence()) {
-            return new Verdict(EscalationReason.LOW_GENERATION_CONFIDENCE, String.format(Locale.ROOT,
-                    "generation confidence %s < %.2f", describe(sent, answer), route.minGenerationConfidence()));
-        }
-        return null;
+        return checkOutput(route, sent, answer);
     }
 
     /**
@@ -80,8 +105,10 @@ public final class OutputJudge {
 
     /** The judged confidence with where it comes from, for a decision's detail. */
     public static String describe(GenerationRequest sent, GenerationResult answer) {
-        Grounding.Share g = Grounding.of(sent, answer);
-        double score = answer.confidence().score();
+        return describe(answer.confidence().score(), Grounding.of(sent, answer));
+    }
+
+    private static String describe(double score, Grounding.Share g) {
         return g.found() == g.checked() ? String.format(Locale.ROOT, "%.2f", score)
                 : String.format(Locale.ROOT, "%.2f (%.2f, %d of %d values found in the request)",
                         score * g.fraction(), score, g.found(), g.checked());
