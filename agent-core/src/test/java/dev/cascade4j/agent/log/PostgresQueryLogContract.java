@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cascade4j.router.RoutedAnswer;
+import dev.cascade4j.router.RouterCodecs;
 import dev.cascade4j.router.Router;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -172,7 +173,7 @@ abstract class PostgresQueryLogContract {
     void theVerticleLogsRoutedAnswersAndTakesFeedbackOverTheEventBus() throws Exception {
         // the router publishes RoutedAnswer with a local codec; stand in for it
         try {
-            vertx.eventBus().registerDefaultCodec(RoutedAnswer.class, new LocalCodec<>("routed-answer-test"));
+            RouterCodecs.register(vertx);
         } catch (IllegalStateException alreadyRegistered) {
             // registered by an earlier test in this JVM
         }

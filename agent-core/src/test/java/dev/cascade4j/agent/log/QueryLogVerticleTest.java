@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade4j.router.RoutedAnswer;
+import dev.cascade4j.router.RouterCodecs;
 import dev.cascade4j.router.Router;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -26,7 +27,7 @@ class QueryLogVerticleTest {
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
-        vertx.eventBus().registerDefaultCodec(RoutedAnswer.class, new LocalCodec<>("routed-answer"));
+        RouterCodecs.register(vertx);
     }
 
     @AfterEach

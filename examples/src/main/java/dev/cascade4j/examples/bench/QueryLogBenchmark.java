@@ -19,13 +19,12 @@ import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.Usage;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RoutedAnswer;
+import dev.cascade4j.router.RouterCodecs;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.RoutingDecision;
 import dev.cascade4j.router.Subtask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -66,7 +65,7 @@ public final class QueryLogBenchmark {
         String pgUser = o.getOrDefault("pg-user", System.getenv("CASCADE4J_TEST_PG_USER"));
         String pgPassword = o.getOrDefault("pg-password", System.getenv("CASCADE4J_TEST_PG_PASSWORD"));
         Vertx vertx = Vertx.vertx();
-        vertx.eventBus().registerDefaultCodec(RoutedAnswer.class, new LocalCodec());
+        RouterCodecs.register(vertx); // RoutedAnswer by reference, as the router sends it
         try {
             List<Result> results = new ArrayList<>();
             Path dir = Files.createTempDirectory("cascade4j-bench-log");
@@ -301,31 +300,4 @@ public final class QueryLogBenchmark {
         }
     }
 
-    /** The router sends RoutedAnswer by reference within a JVM; this stands in for its codec. */
-    private static final class LocalCodec implements MessageCodec<RoutedAnswer, RoutedAnswer> {
-        @Override
-        public void encodeToWire(Buffer buffer, RoutedAnswer a) {
-            throw new UnsupportedOperationException("local only");
-        }
-
-        @Override
-        public RoutedAnswer decodeFromWire(int pos, Buffer buffer) {
-            throw new UnsupportedOperationException("local only");
-        }
-
-        @Override
-        public RoutedAnswer transform(RoutedAnswer a) {
-            return a;
-        }
-
-        @Override
-        public String name() {
-            return "bench-routed-answer";
-        }
-
-        @Override
-        public byte systemCodecID() {
-            return -1;
-        }
-    }
 }
