@@ -230,8 +230,9 @@ public final class CascadeRouter implements Router, AutoCloseable {
             throw new RouterException.UnknownRoute(hint, known);
         }
         String text = classificationText(trip.subtask.request());
-        Classification known = classifier.cached(text);
-        Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> classifier.classifyUncached(text));
+        RequestShape shape = RequestShape.of(trip.subtask.request());
+        Classification known = classifier.cached(text, shape);
+        Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> classifier.classifyUncached(text, shape));
         classified
                 .recover(e -> Future.failedFuture(e instanceof BoundedWorker.Full full
                         ? rejected("classifier", new RouterException.Overloaded("the router's classifier is busy (" + full.getMessage()

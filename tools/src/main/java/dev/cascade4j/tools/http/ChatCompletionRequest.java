@@ -92,7 +92,7 @@ public record ChatCompletionRequest(
         List<ChatMessage> messages = messages(body);
         List<ToolSpec> tools = tools(body);
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"), tools);
-        boolean parallel = optionalBoolean(body, "parallel_tool_calls", false);
+        boolean parallel = optionalBoolean(body, "parallel_tool_calls", true); // OpenAI's default
         ResponseFormat format = responseFormat(body.get("response_format"));
         if (!tools.isEmpty() && toolChoice.mode() != ToolChoice.Mode.NONE && !(format instanceof ResponseFormat.Text)) {
             throw ApiError.invalid("response_format", "a request may ask for tool calls or for a response format, not both; "
