@@ -54,7 +54,7 @@ public final class RouteClassifier {
     public Classification cached(String text) {
         String key = key(text);
         Classification known = lookup(key);
-        if (known != null || views(key).stream().anyMatch(v -> encoder.cached(v) == null)) {
+        if (known != null || !key.isEmpty() && views(key).stream().anyMatch(v -> encoder.cached(v) == null)) {
             return known; // a miss is counted when the caller classifies it on a worker
         }
         return miss(key);
@@ -72,10 +72,14 @@ public final class RouteClassifier {
         return known != null ? known : miss(key);
     }
 
-    // The encoder reads 256 word pieces at most; longer text only costs time.
+    // The encoder reads 256 word pieces at most; longer text only costs time. Texts that differ only in
+    // what the encoder cannot read (control characters, unpaired surrogates) share one entry.
     static String key(String text) {
-        String t = text.strip();
-        return t.length() > 1000 ? t.substring(0, 1000) : t;
+        String t = Encoder.readable(text).strip();
+        if (t.length() <= 1000) {
+            return t;
+        }
+        return t.substring(0, Character.isHighSurrogate(t.charAt(999)) ? 999 : 1000);
     }
 
     // Hits and misses are counted here, once per classification asked for, however it was reached.
@@ -141,6 +145,12 @@ public final class RouteClassifier {
     }
 
     private Classification compute(String text) {
+        if (text.isEmpty()) {
+            // Nothing to compare with the examples: no route can claim it, so it goes where anything
+            // out of scope goes (the large model, or the default model when there is none).
+            return new Classification(null, 0, 0, null,
+                    "out of scope: no text to classify; the last user message is empty or has no readable characters");
+        }
         if (names.isEmpty()) {
             return new Classification(null, 0, 0, null, "no route has examples; name a route");
         }
