@@ -27,7 +27,12 @@ public final class ServeCommand {
     private ServeCommand() {
     }
 
-    static int run(Map<String, String> o) {
+    /**
+     * The server's configuration: the file's keys, overridden by the options. An explicit host (option or
+     * file) is bound as given, with or without an API key; only without one does a key widen the default
+     * from 127.0.0.1 to every interface.
+     */
+    static ServerConfig serverConfig(Map<String, String> o) {
         ServerConfig config = o.containsKey("config") ? ServerConfig.load(Path.of(o.get("config"))) : ServerConfig.defaults();
         if (o.containsKey("port")) {
             config = config.withPort(Cli.intOption(o, "port", ServerConfig.DEFAULT_PORT));
@@ -38,6 +43,11 @@ public final class ServeCommand {
         if (o.containsKey("api-key")) {
             config = config.withApiKeys(List.of(o.get("api-key")));
         }
+        return config;
+    }
+
+    static int run(Map<String, String> o) {
+        ServerConfig config = serverConfig(o);
         RouterConfig routes = o.containsKey("router-config") ? RouterConfig.load(Path.of(o.get("router-config"))) : RouterConfig.defaults();
         Redactor redactor = Redactor.parse(o.getOrDefault("redact", "all"));
 
@@ -80,6 +90,13 @@ public final class ServeCommand {
                 router.routes().stream().map(r -> r.name()).toList(), config.bindHost(), server.port(),
                 config.apiKeys().isEmpty() ? "no API key, local only unless --host is given" : "API key required",
                 logTarget == null ? "off" : logTarget);
+        if (server.bindsEveryInterface()) {
+            System.err.printf("listening on every interface (%s:%d, IPv4 and IPv6%s):%n", config.bindHost(), server.port(),
+                    config.host() == null ? ", because an API key is set and --host is not" : "");
+            server.listeningOn().forEach(url -> System.err.println("  listening on " + url));
+        } else {
+            server.listeningOn().forEach(url -> System.err.println("listening on " + url));
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -60,6 +61,8 @@ public final class OpenAiServer implements AutoCloseable {
         io.vertx.ext.web.Router web = io.vertx.ext.web.Router.router(vertx);
         ToolsHandler toolsHandler = new ToolsHandler(tools);
         ChatCompletionsHandler chat = new ChatCompletionsHandler(router, config, cache, errors);
+        SlowClientGuard slowClients = new SlowClientGuard(vertx, config.readTimeout(), config.idleTimeout());
+        web.route().handler(slowClients::onRequest);
 
         if (!config.apiKeys().isEmpty()) {
             ApiKeyHandler keys = new ApiKeyHandler(config.apiKeys());
@@ -84,16 +87,33 @@ public final class OpenAiServer implements AutoCloseable {
             web.errorHandler(status, errors::handle);
         }
 
-        HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port());
-        return vertx.createHttpServer(options).requestHandler(web).listen().onSuccess(s -> {
+        // HTTP/1.1 only: with h2c on, Vert.x reports a connection only once its first headers are complete,
+        // and a client stalling in them could not be timed out (see SlowClientGuard)
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port())
+                .setHttp2ClearTextEnabled(false);
+        return vertx.createHttpServer(options).connectionHandler(slowClients::onConnection).requestHandler(web).listen().onSuccess(s -> {
             server = s;
             LOG.log(System.Logger.Level.INFO, "cascade4j serving on http://" + config.bindHost() + ":" + s.actualPort()
+                    + (ListeningAddresses.isWildcard(config.bindHost()) ? " (every interface, IPv4 and IPv6)" : "")
                     + (config.apiKeys().isEmpty() ? " (no API key)" : " (API key required)"));
         });
     }
 
     public int port() {
         return server == null ? -1 : server.actualPort();
+    }
+
+    /**
+     * Every URL the server answers at: the bound host, or for a wildcard host (the default with an API
+     * key and no host) each address of each interface that is up. Reads the interfaces: not on an event loop.
+     */
+    public List<String> listeningOn() {
+        return server == null ? List.of() : ListeningAddresses.urls(config.bindHost(), server.actualPort());
+    }
+
+    /** Whether the server binds every interface rather than one address. */
+    public boolean bindsEveryInterface() {
+        return ListeningAddresses.isWildcard(config.bindHost());
     }
 
     public PrometheusMeterRegistry metrics() {
