@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The OpenAI-compatible HTTP surface of cascade4j, on Vert.x Web: chat completions through a
@@ -35,6 +36,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
+    private final List<Supplier<String>> degradations;
     private final ResponseCache cache;
     private HttpServer server;
 
@@ -45,6 +47,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.tools = new ToolExecutor(b.tools, config.toolConcurrency());
         this.ready = b.ready != null ? b.ready : () -> !router.localModels().isEmpty() || !router.routes().isEmpty();
+        this.degradations = List.copyOf(b.degradations);
         this.cache = config.cacheEnabled() ? new ResponseCache(config.cacheMaxEntries(), config.cacheTtl(), metrics) : null;
     }
 
@@ -78,7 +81,13 @@ public final class OpenAiServer implements AutoCloseable {
         web.get("/health").handler(ctx -> ToolsHandler.json(ctx, 200, JSON.createObjectNode().put("status", "up")));
         web.get("/ready").handler(ctx -> {
             boolean ok = ready.getAsBoolean();
-            ToolsHandler.json(ctx, ok ? 200 : 503, JSON.createObjectNode().put("status", ok ? "ready" : "loading"));
+            String degraded = ok ? degradation() : null;
+            ObjectNode status = JSON.createObjectNode().put("status", !ok ? "loading" : degraded != null ? "degraded" : "ready");
+            if (degraded != null) {
+                status.put("reason", degraded);
+            }
+            // degraded still answers requests (200), so a probe does not take a working server out of service
+            ToolsHandler.json(ctx, ok ? 200 : 503, status);
         });
         web.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -97,6 +106,11 @@ public final class OpenAiServer implements AutoCloseable {
                     + (ListeningAddresses.isWildcard(config.bindHost()) ? " (every interface, IPv4 and IPv6)" : "")
                     + (config.apiKeys().isEmpty() ? " (no API key)" : " (API key required)"));
         });
+    }
+
+    private String degradation() {
+        List<String> reasons = degradations.stream().map(Supplier::get).filter(java.util.Objects::nonNull).toList();
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
     }
 
     public int port() {
@@ -153,6 +167,7 @@ public final class OpenAiServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private PrometheusMeterRegistry metrics;
         private BooleanSupplier ready;
+        private final java.util.ArrayList<Supplier<String>> degradations = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -188,6 +203,16 @@ public final class OpenAiServer implements AutoCloseable {
         /** What /ready reports; by default, whether the router has any model or route. */
         public Builder ready(BooleanSupplier ready) {
             this.ready = ready;
+            return this;
+        }
+
+        /**
+         * A part that can fail without stopping the service (the query log, say): while {@code reason}
+         * returns a non-null text, /ready answers {@code {"status":"degraded","reason":...}} with 200. Called
+         * on the event loop at each probe, so it must only read state. May be called more than once.
+         */
+        public Builder degradedWhen(Supplier<String> reason) {
+            this.degradations.add(Objects.requireNonNull(reason, "reason"));
             return this;
         }
 
