@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -109,7 +110,18 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private String degradation() {
-        List<String> reasons = degradations.stream().map(Supplier::get).filter(java.util.Objects::nonNull).toList();
+        List<String> reasons = new ArrayList<>();
+        for (Supplier<String> check : degradations) {
+            try {
+                String reason = check.get();
+                if (reason != null) {
+                    reasons.add(reason);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a readiness check failed", e);
+                reasons.add("a readiness check failed; see the server log");
+            }
+        }
         return reasons.isEmpty() ? null : String.join("; ", reasons);
     }
 
@@ -167,7 +179,7 @@ public final class OpenAiServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private PrometheusMeterRegistry metrics;
         private BooleanSupplier ready;
-        private final java.util.ArrayList<Supplier<String>> degradations = new java.util.ArrayList<>();
+        private final List<Supplier<String>> degradations = new ArrayList<>();
 
         private Builder() {
         }
