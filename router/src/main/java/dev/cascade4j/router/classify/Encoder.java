@@ -36,6 +36,7 @@ public final class Encoder {
     /**
      * The text with control characters turned into spaces and unpaired surrogates (which are not
      * characters and have no UTF-8 form) removed: what a client can send in JSON but an encoder cannot read.
+     * Line breaks stay: they separate an instruction from its material (see RouteClassifier's focus).
      */
     public static String readable(String text) {
         if (text == null) {
