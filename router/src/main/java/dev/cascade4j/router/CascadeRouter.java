@@ -601,11 +601,14 @@ public final class CascadeRouter implements Router, AutoCloseable {
         return new GenerationRequest(messages, request.sampling(), tools, choice, request.parallelToolCalls(), format, request.listener());
     }
 
-    /** The text the classifier sees: the last user message, else everything said. */
+    /**
+     * The text the classifier sees: the last user message with something readable in it, else everything
+     * said. It may be empty (the classifier calls that out of scope).
+     */
     public static String classificationText(GenerationRequest request) {
         List<ChatMessage> messages = request.messages();
         for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).role() == ChatMessage.Role.USER && !messages.get(i).content().isBlank()) {
+            if (messages.get(i).role() == ChatMessage.Role.USER && !Encoder.readable(messages.get(i).content()).isBlank()) {
                 return clip(messages.get(i).content());
             }
         }

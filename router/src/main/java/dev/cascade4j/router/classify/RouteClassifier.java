@@ -69,6 +69,9 @@ public final class RouteClassifier {
             return onlyCandidate(candidates.getFirst(), shape);
         }
         String key = key(text);
+        if (key.isEmpty()) {
+            return withoutText(candidates, shape);
+        }
         Scores known = lookup(key);
         if (known != null) {
             return choose(known, candidates, shape);
@@ -85,7 +88,21 @@ public final class RouteClassifier {
         if (candidates.size() < 2) {
             return candidates.isEmpty() ? NO_ROUTES : onlyCandidate(candidates.getFirst(), shape);
         }
-        return choose(miss(key(text)), candidates, shape);
+        String key = key(text);
+        return key.isEmpty() ? withoutText(candidates, shape) : choose(miss(key), candidates, shape);
+    }
+
+    /**
+     * A request whose text has nothing readable: nothing to compare with the examples. Plain text goes
+     * where anything out of scope goes (the large model, or the default model when there is none); a
+     * request of another shape keeps its first candidate route with no confidence, so it escalates.
+     */
+    private Classification withoutText(List<Integer> candidates, RequestShape shape) {
+        String why = "no text to classify; the last user message is empty or has no readable characters";
+        if (shape == RequestShape.TEXT) {
+            return new Classification(null, 0, 0, null, "out of scope: " + why);
+        }
+        return new Classification(routes.get(candidates.getFirst()).name(), 0, 0, null, why + "; first route that takes " + describe(shape));
     }
 
     /** Classifies a text of the given shape, from the cache when it can (blocking on a miss: embeds it). */
@@ -131,10 +148,14 @@ public final class RouteClassifier {
         };
     }
 
-    // The encoder reads 256 word pieces at most; longer text only costs time.
+    // The encoder reads 256 word pieces at most; longer text only costs time. Texts that differ only in
+    // what the encoder cannot read (control characters, unpaired surrogates) share one entry.
     static String key(String text) {
-        String t = text.strip();
-        return t.length() > 1000 ? t.substring(0, 1000) : t;
+        String t = Encoder.readable(text).strip();
+        if (t.length() <= 1000) {
+            return t;
+        }
+        return t.substring(0, Character.isHighSurrogate(t.charAt(999)) ? 999 : 1000);
     }
 
     // Hits and misses are counted here, once per classification asked for, however it was reached.

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  * @param defaultMaxTokens answer tokens when a request sets neither max_tokens nor max_completion_tokens
  * @param requestDeadline  time budget of one chat completion (the router cancels and escalates past it)
  * @param toolConcurrency  tools allowed to run at once through /v1/tools/{name}/invoke
+ * @param readTimeout      how long a client may take to send a request: a new connection's first headers,
+ *                         and each body once its headers are in; a slower client is cut off
+ * @param idleTimeout      how long a kept-alive connection may wait for its next request
  */
 public record ServerConfig(
         String host,
@@ -37,7 +40,9 @@ public record ServerConfig(
         Duration cacheTtl,
         int defaultMaxTokens,
         Duration requestDeadline,
-        int toolConcurrency) {
+        int toolConcurrency,
+        Duration readTimeout,
+        Duration idleTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -67,11 +72,17 @@ public record ServerConfig(
         if (toolConcurrency < 1) {
             throw new IllegalArgumentException("tool-concurrency must be at least 1, got " + toolConcurrency);
         }
+        if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("read-timeout must be a positive duration such as 30s, got " + readTimeout);
+        }
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle-timeout must be a positive duration such as 30s, got " + idleTimeout);
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(null, DEFAULT_PORT, 1 << 20, List.of(), false, 10_000, Duration.ofMinutes(10),
-                1024, Duration.ofSeconds(60), 64);
+                1024, Duration.ofSeconds(60), 64, Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     /** The interface actually bound: the configured host, else local-only unless keys protect the server. */
@@ -105,35 +116,39 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withBodyLimitBytes(long n) {
-        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withCache(boolean enabled, long maxEntries, Duration ttl) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withDefaultMaxTokens(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withRequestDeadline(Duration d) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, readTimeout, idleTimeout);
     }
 
     public ServerConfig withToolConcurrency(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, readTimeout, idleTimeout);
+    }
+
+    public ServerConfig withTimeouts(Duration read, Duration idle) {
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, read, idle);
     }
 
     /** The file's shape: every key optional. */
@@ -145,7 +160,9 @@ public record ServerConfig(
             Cache cache,
             @com.fasterxml.jackson.annotation.JsonAlias("defaultMaxTokens") @com.fasterxml.jackson.annotation.JsonProperty("default-max-tokens") Integer defaultMaxTokens,
             @com.fasterxml.jackson.annotation.JsonAlias("requestDeadline") @com.fasterxml.jackson.annotation.JsonProperty("request-deadline") String requestDeadline,
-            @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency) {
+            @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency,
+            @com.fasterxml.jackson.annotation.JsonAlias("readTimeout") @com.fasterxml.jackson.annotation.JsonProperty("read-timeout") String readTimeout,
+            @com.fasterxml.jackson.annotation.JsonAlias("idleTimeout") @com.fasterxml.jackson.annotation.JsonProperty("idle-timeout") String idleTimeout) {
 
         ServerConfig apply(ServerConfig d) {
             return new ServerConfig(
@@ -158,7 +175,9 @@ public record ServerConfig(
                     cache != null && cache.ttl() != null ? duration("cache.ttl", cache.ttl()) : d.cacheTtl(),
                     defaultMaxTokens != null ? defaultMaxTokens : d.defaultMaxTokens(),
                     requestDeadline != null ? duration("request-deadline", requestDeadline) : d.requestDeadline(),
-                    toolConcurrency != null ? toolConcurrency : d.toolConcurrency());
+                    toolConcurrency != null ? toolConcurrency : d.toolConcurrency(),
+                    readTimeout != null ? duration("read-timeout", readTimeout) : d.readTimeout(),
+                    idleTimeout != null ? duration("idle-timeout", idleTimeout) : d.idleTimeout());
         }
     }
 
