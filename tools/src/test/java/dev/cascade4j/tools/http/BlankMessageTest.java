@@ -25,6 +25,7 @@ class BlankMessageTest {
     // JSON texts of the message's "content", as a client sends them (the last two as JSON escapes)
     static final List<String> CONTENTS = List.of("\"\"", "null", "\"   \"", "[]", "\"\\u0001\\u0002\"", "\"\\udc00\\ud800\"");
 
+    static final String SMOLLM = "smollm2-135m";
     static LocalModel model;
     static Vertx vertx;
     static CascadeRouter router;
@@ -33,10 +34,10 @@ class BlankMessageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        model = LocalModel.load(ModelStore.defaultStore().resolve(RouterConfig.DEFAULT_MODEL),
+        model = LocalModel.load(ModelStore.defaultStore().resolve(SMOLLM),
                 LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
         vertx = Vertx.vertx();
-        router = CascadeRouter.builder(vertx).config(RouterConfig.defaults()).localModel(RouterConfig.DEFAULT_MODEL, model).build();
+        router = CascadeRouter.builder(vertx).config(RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels()).localModel(SMOLLM, model).build();
         server = OpenAiServer.builder().vertx(vertx).router(router)
                 .config(ServerConfig.defaults().withPort(0).withDefaultMaxTokens(4)).build();
         server.start().await(30, TimeUnit.SECONDS);
