@@ -11,7 +11,7 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.tools.OpenAiToolFormat;
-import dev.cascade4j.tools.SchemaValidator;
+import dev.cascade4j.router.schema.SchemaValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +74,11 @@ public record ChatCompletionRequest(
             throw ApiError.invalid(null, "the request body must be a JSON object");
         }
         String model = requiredString(body, "model");
+        if (model.isBlank()) {
+            // An empty name is a client bug, not a request for the default: "auto" says that.
+            throw ApiError.invalid("model", "model is empty; name a route or a local model, or send \"auto\" "
+                    + "to let the router choose (GET /v1/models lists them)");
+        }
         JsonNode n = body.get("n");
         if (n != null && !n.isNull() && (!n.canConvertToExactIntegral() || n.asInt() != 1)) {
             throw ApiError.invalid("n", "n must be 1: one choice per request is supported");

@@ -20,6 +20,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
@@ -79,18 +80,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private static JsonNode parse(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
+        JsonNode body = RequestJson.parse(ctx.body().buffer());
+        if (body == null) {
             throw ApiError.invalid(null, "the request body is empty; send a JSON chat completion request");
         }
-        try {
-            return JSON.readTree(buffer.getBytes());
-        } catch (JsonProcessingException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        } catch (java.io.IOException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body could not be read: " + e.getMessage());
-        }
+        return body;
     }
 
     /** The state of one request/response, touched only on its event loop except for {@link #clientGone}. */
@@ -104,6 +98,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         private ChatCompletionJson json;
         private volatile boolean clientGone;
         private boolean live;
+        private boolean trailers;
         private boolean streamOpen;
         private boolean started;
         private boolean heldBack;
@@ -226,7 +221,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (request.includeUsage()) {
                 event(json.usageChunk(model, answer.usage()));
             }
-            if (live) {
+            if (trailers) {
                 response.trailers().set("x-cascade4j-escalated", Boolean.toString(decision.escalated()))
                         .set("x-cascade4j-confidence", confidence(decision));
             }
@@ -239,8 +234,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (decision != null) {
                 decisionHeaders(decision);
             } else {
-                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model())
-                        .putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model());
+                // HTTP/1.0 has no chunked encoding, so no trailers: the finish chunk carries the same facts.
+                trailers = ctx.request().version() != HttpVersion.HTTP_1_0;
+                if (trailers) {
+                    response.putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                }
             }
             response.setChunked(true)
                     .putHeader("Content-Type", "text/event-stream")
