@@ -82,7 +82,8 @@ public final class SchemaValidator {
             throw new InvalidSchemaException("a JSON schema must be a JSON object, got "
                     + (schemaNode == null ? "nothing" : schemaNode.getNodeType().name().toLowerCase()));
         }
-        checkLocal(schemaNode, "");
+        // With an $id inside, "#/..." is relative to that resource, not the document: the validator judges those.
+        checkLocal(schemaNode.findValue("$id") == null ? schemaNode : null, schemaNode, "");
         Set<ValidationMessage> problems;
         JsonSchema compiled;
         try {
@@ -120,17 +121,18 @@ public final class SchemaValidator {
     }
 
     private static List<String> messages(Set<ValidationMessage> set) {
-        return set.stream().map(ValidationMessage::getMessage).sorted().toList();
+        return set.stream().map(ValidationMessage::getMessage).distinct().sorted().toList();
     }
 
     /**
-     * Rejects references that leave the schema and regular expressions Java cannot compile, naming the
-     * place in the schema (never the reference's target) so the client knows what to fix.
+     * Rejects references that leave the schema, pointers into it that lead nowhere (when {@code root} is
+     * given) and regular expressions Java cannot compile, naming the place in the schema (never an
+     * outside reference's target) so the client knows what to fix.
      */
-    private static void checkLocal(JsonNode node, String pointer) {
+    private static void checkLocal(JsonNode root, JsonNode node, String pointer) {
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                checkLocal(node.get(i), pointer + "/" + i);
+                checkLocal(root, node.get(i), pointer + "/" + i);
             }
             return;
         }
@@ -145,6 +147,10 @@ public final class SchemaValidator {
             if (REFERENCES.contains(key) && value.isTextual() && !value.asText().startsWith("#")) {
                 throw new InvalidSchemaException(key + " at " + at + " " + NON_LOCAL_REFERENCE);
             }
+            if (key.equals("$ref") && value.isTextual() && value.asText().startsWith("#/") && root != null
+                    && !resolves(root, value.asText())) {
+                throw new InvalidSchemaException("$ref at " + at + " points at nothing in the schema: '" + value.asText() + "'");
+            }
             if (key.equals("$schema") && value.isTextual() && !isBundled(value.asText())) {
                 throw new InvalidSchemaException("$schema at " + at + " names an unknown dialect; use "
                         + "https://json-schema.org/draft/2020-12/schema or leave $schema out");
@@ -156,8 +162,17 @@ public final class SchemaValidator {
                 value.fieldNames().forEachRemaining(p -> checkPattern(p, at));
             }
             if (!DATA.contains(key)) {
-                checkLocal(value, at);
+                checkLocal(root, value, at);
             }
+        }
+    }
+
+    private static boolean resolves(JsonNode root, String ref) {
+        try {
+            String pointer = java.net.URLDecoder.decode(ref.substring(1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            return !root.at(pointer).isMissingNode();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

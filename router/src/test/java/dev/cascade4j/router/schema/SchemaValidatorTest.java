@@ -94,6 +94,8 @@ class SchemaValidatorTest {
         String keys = refused("{\"type\":\"object\",\"patternProperties\":{\"(\":{}}}");
         assertTrue(keys.contains("/patternProperties"), keys);
         assertTrue(refused("{\"type\":12}").startsWith("not a valid JSON schema"));
+        String dangling = refused("{\"type\":\"object\",\"properties\":{\"s\":{\"$ref\":\"#/$defs/none\"}}}");
+        assertTrue(dangling.contains("/properties/s/$ref points at nothing"), dangling);
         // An enum value that looks like a reference is data, not a reference.
         SchemaValidator.compile(json("{\"enum\":[{\"$ref\":\"http://x/\"}]}"));
         // A property named like a keyword is a property.

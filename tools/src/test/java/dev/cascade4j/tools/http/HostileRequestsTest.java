@@ -188,6 +188,7 @@ class HostileRequestsTest {
         });
         int before = schemaHits.get();
         List<String> failures = new ArrayList<>();
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         try {
             for (String line : lines) {
                 JsonNode entry = JSON.readTree(line);
@@ -201,6 +202,10 @@ class HostileRequestsTest {
                 }
                 Answer a = send(entry.path("method").asText("POST"), entry.path("path").asText("/v1/chat/completions"), body);
                 String problem = problem(a);
+                statuses.merge(a.status(), 1, Integer::sum);
+                if (Boolean.getBoolean("hostile.print")) {
+                    System.out.println(name + " -> " + a.status() + " " + cut(a.body()));
+                }
                 if (problem == null && entry.has("status") && entry.get("status").asInt() != a.status()) {
                     problem = "expected " + entry.get("status").asInt() + ", got " + a.status() + ": " + cut(a.body());
                 }
@@ -219,6 +224,7 @@ class HostileRequestsTest {
             running.set(false);
             prober.join();
         }
+        System.out.println("hostile corpus: " + lines.size() + " requests, answered by status " + statuses);
         assertEquals(List.of(), failures, failures.size() + " of " + lines.size() + " requests were answered wrongly");
         assertTrue(slowestHealthNanos.get() < TimeUnit.SECONDS.toNanos(1), "slowest /health: " + slowestHealthNanos.get() / 1_000_000 + " ms");
         assertEquals(before, schemaHits.get(), "requests a client's schema made the server send");
