@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.source.ModelStore;
+import dev.cascade4j.router.Router;
 import dev.cascade4j.tools.ToolRegistry;
 import dev.langchain4j.agent.tool.Tool;
 import io.vertx.core.Vertx;
@@ -320,6 +321,23 @@ class HostileRequestsTest {
         Answer open = post("{\"model\":\"auto\",\"messages\":[");
         assertTrue(open.json().at("/error/message").asText().contains("line 1"), open.body());
         assertEquals(null, problem(open));
+    }
+
+    /** The query log's reason names its folder: the client gets a 503 that says what to do, the log keeps the path. */
+    @Test
+    void aFeedbackFailureKeepsTheLogsPathsToTheServer() {
+        var consumer = vertx.eventBus().<Object>consumer(Router.FEEDBACK_ADDRESS, msg -> msg.fail(503,
+                "feedback not stored: /tmp/cascade4j-7/queries/2026-12-02.jsonl: No space left on device"));
+        consumer.completion().await();
+        try {
+            Answer a = send("POST", "/v1/feedback", "{\"id\":\"x\",\"rating\":\"good\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(503, a.status(), a.body());
+            assertEquals("query_log_unavailable", a.json().at("/error/code").asText());
+            assertFalse(a.body().contains("/tmp/") || a.body().contains("queries"), a.body());
+            assertEquals(null, problem(new Answer(400, a.contentType(), a.body())));
+        } finally {
+            consumer.unregister().await();
+        }
     }
 
     /** A chunk size that is not hex: the connection gets a 400, not silence. */
