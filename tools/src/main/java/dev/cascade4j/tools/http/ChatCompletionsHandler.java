@@ -27,8 +27,9 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code POST /v1/chat/completions}. Runs on the event loop and never blocks: the router is
- * asynchronous, and tokens arriving on the model's decode thread are handed to the event loop.
+ * {@code POST /v1/chat/completions}. Never blocks the event loop: the request is read and its schemas
+ * compiled on a worker, the router is asynchronous, and tokens arriving on the model's decode thread
+ * are handed to the event loop.
  *
  * <p>Streaming policy. The router's confidence is known only when the answer is complete, so:
  * <ul>
@@ -63,9 +64,30 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        JsonNode body = parse(ctx);
-        ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
-        String key = cache != null && request.deterministic() ? ResponseCache.key(body) : null;
+        // Reading a request compiles its schemas, which costs in proportion to their size (up to a second
+        // for a body at the limit): that runs on a worker, so the event loop and /health stay free.
+        ctx.vertx().executeBlocking(() -> {
+            JsonNode body = parse(ctx);
+            ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
+            return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
+        }, false).onComplete(read -> {
+            try {
+                if (read.failed()) {
+                    ctx.fail(read.cause());
+                } else {
+                    answer(ctx, read.result().request(), read.result().cacheKey());
+                }
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    /** A checked request and its cache key ({@code null} when it is not cached). */
+    private record Read(ChatCompletionRequest request, String cacheKey) {
+    }
+
+    private void answer(RoutingContext ctx, ChatCompletionRequest request, String key) {
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {

@@ -340,6 +340,38 @@ class HostileRequestsTest {
         }
     }
 
+    static final int SENDERS = Integer.getInteger("hostile.senders", 2);
+
+    /** Compiling a schema near the body limit takes a good part of a second: it must not hold the event loop. */
+    @Test
+    void aSchemaAtTheBodyLimitLeavesHealthFast() throws Exception {
+        StringBuilder props = new StringBuilder();
+        for (int i = 0; i < 16_000; i++) {
+            props.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":5}");
+        }
+        String body = "{\"model\":\"" + modelName + "\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":"
+                + "{\"type\":\"object\",\"properties\":{" + props + "}}}}}";
+        assertTrue(body.length() > 900_000 && body.length() < 1 << 20, "size " + body.length());
+        List<Thread> senders = new ArrayList<>();
+        List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < SENDERS; i++) {
+            senders.add(Thread.ofVirtual().start(() -> answers.add(post(body))));
+        }
+        long slowest = 0;
+        while (senders.stream().anyMatch(Thread::isAlive)) {
+            slowest = Math.max(slowest, healthNanos());
+            sleep(20);
+        }
+        assertTrue(slowest < TimeUnit.SECONDS.toNanos(1), "slowest /health: " + slowest / 1_000_000 + " ms");
+        System.out.println("slowest /health with " + SENDERS + " schemas at the limit: " + slowest / 1_000_000 + " ms");
+        assertEquals(SENDERS, answers.size());
+        for (Answer a : answers) {
+            assertTrue(a.status() < 500, a.status() + " " + cut(a.body()));
+            assertEquals(null, problem(a));
+        }
+    }
+
     /** A chunk size that is not hex: the connection gets a 400, not silence. */
     @Test
     void aBadChunkSizeIsAnswered() throws Exception {
