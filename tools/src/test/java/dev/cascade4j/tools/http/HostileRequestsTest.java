@@ -382,6 +382,23 @@ class HostileRequestsTest {
         assertTrue(healthNanos() < TimeUnit.SECONDS.toNanos(1));
     }
 
+    /** Requests Vert.x cannot decode still get an OpenAI-shaped error. */
+    @Test
+    void undecodableRequestsGetAnOpenAiError() throws Exception {
+        String longLine = raw("GET /v1/models?q=" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertTrue(longLine.matches("(?s)HTTP/1\\.[01] 414.*"), longLine);
+        String bigHeaders = raw("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n");
+        assertTrue(bigHeaders.matches("(?s)HTTP/1\\.[01] 431.*"), bigHeaders);
+        String garbage = raw("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n");
+        assertTrue(garbage.matches("(?s)HTTP/1\\.[01] 400.*"), garbage);
+        for (String answer : List.of(longLine, bigHeaders, garbage)) {
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            assertEquals(null, problem(new Answer(status, "application/json", body)), answer);
+        }
+        assertTrue(healthNanos() < TimeUnit.SECONDS.toNanos(1));
+    }
+
     /** HTTP/1.0 has no chunked encoding, so a live stream must not promise trailers it cannot send. */
     @Test
     void aStreamOverHttp10AdvertisesNoTrailer() throws Exception {
