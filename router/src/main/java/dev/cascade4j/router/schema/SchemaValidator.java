@@ -27,7 +27,9 @@ import java.util.regex.PatternSyntaxException;
  * <p>Schemas come from clients, so a schema may only refer to itself ({@code #/$defs/...},
  * {@code #/definitions/...}): nothing a schema says can make the server fetch a URL or open a file.
  * That is not a blocklist: the factory's only loader serves the JSON-schema meta-schemas bundled in
- * the validator's jar and refuses every other address, so there is no fetcher to trick. A reference
+ * the validator's jar and refuses every other address. It answers every address (serves or refuses),
+ * so the library's own URL and file loaders, which it would try after a loader that passes, are never
+ * reached: there is no fetcher to trick. A reference
  * anywhere else gets one message whatever it points at, so the answer tells nothing about the
  * server's network or files.
  *
@@ -57,6 +59,11 @@ public final class SchemaValidator {
     private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
     private final JsonSchema schema;
+
+    /** The factory every schema is compiled with; for tests that prove it cannot load anything. */
+    static JsonSchemaFactory factory() {
+        return FACTORY;
+    }
 
     private SchemaValidator(JsonSchema schema) {
         this.schema = schema;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.SchemaLocation;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,10 @@ class SchemaValidatorTest {
                     "{\"$schema\":\"" + base + "/meta.json\",\"type\":\"object\"}",
                     "{\"allOf\":[{\"$ref\":\"" + base + "/a.json\"}]}")) {
                 assertThrows(SchemaValidator.InvalidSchemaException.class, () -> SchemaValidator.compile(json(schema)), schema);
+            }
+            // The factory itself, asked directly for addresses, loads none of them.
+            for (String address : List.of(base + "/direct.json", "file:///etc/hostname", "classpath:dev/cascade4j/x.json")) {
+                assertThrows(RuntimeException.class, () -> SchemaValidator.factory().getSchema(SchemaLocation.of(address)), address);
             }
             assertEquals(0, hits.get(), "requests the validator sent to the schema's URLs");
         } finally {
