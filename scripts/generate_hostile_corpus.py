@@ -215,6 +215,10 @@ bad("schema-remote-id-missing-local", code="invalid_schema", response_format=sch
 bad("schema-remote-meta-schema", code="invalid_schema", response_format=schema_format({"$schema": "{{SCHEMA_URL}}/meta.json", "type": "object"}))
 bad("tool-remote-meta-schema", code="invalid_schema", tools=[tool({"$schema": "file:///etc/passwd", "type": "object"})])
 bad("tool-remote-ref-in-allof", code="invalid_schema", tools=[tool({"allOf": [{"$ref": "{{SCHEMA_URL}}/all.json"}]})])
+bad("schema-remote-ref-under-property-named-enum", code="invalid_schema", response_format=schema_format(
+    {"type": "object", "properties": {"enum": {"$ref": "{{SCHEMA_URL}}/e.json"}}}))
+add("schema-property-named-ref", chat(response_format=schema_format(
+    {"type": "object", "properties": {"$ref": {"type": "boolean"}}, "required": ["$ref"]})))
 bad("schema-anchor-ref", response_format=schema_format({"type": "object", "properties": {"s": {"$ref": "#name"}},
                                                           "$defs": {"n": {"$anchor": "name", "type": "string"}}}))
 bad("schema-dangling-local-ref", code="invalid_schema", response_format=schema_format({"type": "object", "properties": {"s": {"$ref": "#/$defs/none"}}}))

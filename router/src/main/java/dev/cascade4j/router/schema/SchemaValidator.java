@@ -48,6 +48,9 @@ public final class SchemaValidator {
     private static final Set<String> REFERENCES = Set.of("$ref", "$dynamicRef", "$recursiveRef");
     // Keywords whose values are data, not schemas: a "$ref" inside an enum value is just a string.
     private static final Set<String> DATA = Set.of("enum", "const", "default", "examples");
+    // Keywords whose value maps names to schemas: their keys are names, not keywords.
+    private static final Set<String> NAMED_SCHEMAS = Set.of("properties", "patternProperties", "$defs", "definitions",
+            "dependentSchemas", "dependencies");
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             b -> b.schemaLoaders(loaders -> loaders.values(list -> {
@@ -90,7 +93,7 @@ public final class SchemaValidator {
                     + (schemaNode == null ? "nothing" : schemaNode.getNodeType().name().toLowerCase()));
         }
         // With an $id inside, "#/..." is relative to that resource, not the document: the validator judges those.
-        checkLocal(schemaNode.findValue("$id") == null ? schemaNode : null, schemaNode, "");
+        checkLocal(schemaNode.findValue("$id") == null ? schemaNode : null, schemaNode, "", false);
         Set<ValidationMessage> problems;
         JsonSchema compiled;
         try {
@@ -136,10 +139,10 @@ public final class SchemaValidator {
      * given) and regular expressions Java cannot compile, naming the place in the schema (never an
      * outside reference's target) so the client knows what to fix.
      */
-    private static void checkLocal(JsonNode root, JsonNode node, String pointer) {
+    private static void checkLocal(JsonNode root, JsonNode node, String pointer, boolean names) {
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                checkLocal(root, node.get(i), pointer + "/" + i);
+                checkLocal(root, node.get(i), pointer + "/" + i, false);
             }
             return;
         }
@@ -151,6 +154,11 @@ public final class SchemaValidator {
             String key = field.getKey();
             JsonNode value = field.getValue();
             String at = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+            if (names) {
+                // A property named "$ref" or "enum" is a name; its value is a schema like any other.
+                checkLocal(root, value, at, false);
+                continue;
+            }
             if (REFERENCES.contains(key) && value.isTextual() && !value.asText().startsWith("#")) {
                 throw new InvalidSchemaException(key + " at " + at + " " + NON_LOCAL_REFERENCE);
             }
@@ -169,7 +177,7 @@ public final class SchemaValidator {
                 value.fieldNames().forEachRemaining(p -> checkPattern(p, at));
             }
             if (!DATA.contains(key)) {
-                checkLocal(root, value, at);
+                checkLocal(root, value, at, NAMED_SCHEMAS.contains(key));
             }
         }
     }

@@ -65,7 +65,9 @@ class SchemaValidatorTest {
                     "{\"$id\":\"" + base + "/root.json\",\"properties\":{\"s\":{\"$ref\":\"other.json\"}}}",
                     "{\"$id\":\"" + base + "/root.json\",\"properties\":{\"s\":{\"$ref\":\"#/$defs/missing\"}}}",
                     "{\"$schema\":\"" + base + "/meta.json\",\"type\":\"object\"}",
-                    "{\"allOf\":[{\"$ref\":\"" + base + "/a.json\"}]}")) {
+                    "{\"allOf\":[{\"$ref\":\"" + base + "/a.json\"}]}",
+                    "{\"type\":\"object\",\"properties\":{\"enum\":{\"$ref\":\"" + base + "/e.json\"}}}",
+                    "{\"$defs\":{\"default\":{\"$ref\":\"" + base + "/d.json\"}},\"$ref\":\"#/$defs/default\"}")) {
                 assertThrows(SchemaValidator.InvalidSchemaException.class, () -> SchemaValidator.compile(json(schema)), schema);
             }
             // The factory itself, asked directly for addresses, loads none of them.
