@@ -29,9 +29,8 @@ import java.util.regex.PatternSyntaxException;
  * That is not a blocklist: the factory's only loader serves the JSON-schema meta-schemas bundled in
  * the validator's jar and refuses every other address. It answers every address (serves or refuses),
  * so the library's own URL and file loaders, which it would try after a loader that passes, are never
- * reached: there is no fetcher to trick. A reference
- * anywhere else gets one message whatever it points at, so the answer tells nothing about the
- * server's network or files.
+ * reached: there is no fetcher to trick. A reference anywhere else gets one message whatever it
+ * points at, so the answer tells nothing about the server's network or files.
  *
  * <p>Compiling checks the schema itself against the meta-schema, so a schema with a wrong keyword type
  * fails here, with the message, rather than at the first call.
