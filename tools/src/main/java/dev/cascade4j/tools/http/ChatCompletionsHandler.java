@@ -88,6 +88,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private void answer(RoutingContext ctx, ChatCompletionRequest request, String key) {
+        if (ctx.response().closed()) {
+            return; // the client left while its request was read: nothing to generate for
+        }
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {
