@@ -119,8 +119,10 @@ public record ChatCompletionRequest(
 
     private static SamplingParams sampling(JsonNode body, int defaultMaxTokens) {
         SamplingParams s = SamplingParams.DEFAULT.withMaxTokens(defaultMaxTokens);
+        String field = null; // the field being applied, named when the engine refuses its value
         try {
             if (present(body, "temperature")) {
+                field = "temperature";
                 double t = number(body, "temperature");
                 if (t < 0 || t > 2) {
                     throw ApiError.invalid("temperature", "temperature must be between 0 and 2, got " + t);
@@ -128,10 +130,12 @@ public record ChatCompletionRequest(
                 s = s.withTemperature(t);
             }
             if (present(body, "top_p")) {
+                field = "top_p";
                 s = s.withTopP(number(body, "top_p"));
             }
             String maxField = present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
             if (present(body, maxField)) {
+                field = maxField;
                 long max = integer(body, maxField);
                 if (max < 1) {
                     throw ApiError.invalid(maxField, maxField + " must be at least 1, got " + max);
@@ -139,13 +143,15 @@ public record ChatCompletionRequest(
                 s = s.withMaxTokens((int) Math.min(Integer.MAX_VALUE, max));
             }
             if (present(body, "seed")) {
+                field = "seed";
                 s = s.withSeed(integer(body, "seed"));
             }
             if (present(body, "stop")) {
+                field = "stop";
                 s = s.withStop(stop(body.get("stop")));
             }
         } catch (InferenceException.InvalidRequest e) {
-            throw ApiError.invalid(null, e.getMessage());
+            throw ApiError.invalid(field, e.getMessage());
         }
         return s;
     }

@@ -284,9 +284,8 @@ class HostileRequestsTest {
     /** Past Jackson's limits: nesting deeper than 1000, a number of 1001 digits. */
     @Test
     void jsonPastTheParsersLimitsIs400() {
-        String deep = post("[".repeat(1001)).body();
         Answer nested = post("[".repeat(1001));
-        assertEquals(400, nested.status(), deep);
+        assertEquals(400, nested.status(), nested.body());
         assertEquals("invalid_json", nested.json().at("/error/code").asText());
         assertTrue(nested.json().at("/error/message").asText().contains("1000 levels"), nested.body());
         Answer digits = post("{\"model\":\"auto\",\"seed\":" + "9".repeat(1001) + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -310,6 +309,13 @@ class HostileRequestsTest {
         Answer empty = post(valid.replace("\"model\":\"" + modelName + "\"", "\"model\":\"\""));
         assertEquals(400, empty.status(), empty.body());
         assertEquals("model", empty.json().at("/error/param").asText());
+    }
+
+    @Test
+    void aValueTheEngineRefusesNamesItsField() {
+        Answer topP = post("{\"model\":\"" + modelName + "\",\"top_p\":1.5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(400, topP.status(), topP.body());
+        assertEquals("top_p", topP.json().at("/error/param").asText(), topP.body());
     }
 
     @Test
