@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.source.ModelRef;
 import dev.cascade4j.router.RequestShape;
 import java.io.IOException;
@@ -205,6 +206,7 @@ final class RouterConfigReader {
                     if (parameters != null && !parameters.isObject()) {
                         throw spec.fail("parameters", "must be a JSON schema object");
                     }
+                    checkSchema(spec, "parameters", parameters);
                     try {
                         tools.add(new ToolSpec(toolName, spec.string("description", ""), parameters));
                     } catch (InferenceException e) {
@@ -221,6 +223,7 @@ final class RouterConfigReader {
         if (schema != null && !schema.isObject()) {
             throw r.fail("outputSchema", "must be a JSON schema object");
         }
+        checkSchema(r, "outputSchema", schema);
         b.outputSchema(schema);
         String target = r.string("escalateTo", null);
         if (target != null && !largeNames.contains(target)) {
@@ -243,6 +246,18 @@ final class RouterConfigReader {
         b.shapes(shapes);
         r.done();
         return b.build();
+    }
+
+    /** Compiles a configured schema now, so a bad one (or one that refers outside itself) fails at start, not per request. */
+    private static void checkSchema(Obj owner, String field, JsonNode schema) {
+        if (schema == null) {
+            return;
+        }
+        try {
+            SchemaValidator.compile(schema);
+        } catch (SchemaValidator.InvalidSchemaException e) {
+            throw owner.fail(field, e.getMessage());
+        }
     }
 
     // ---- tree with locations ----

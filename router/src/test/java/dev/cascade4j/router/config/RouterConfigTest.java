@@ -164,6 +164,31 @@ class RouterConfigTest {
     }
 
     @Test
+    void configuredSchemasMayOnlyReferToThemselves() {
+        RouterConfigException output = error("""
+                routes:
+                  - name: a
+                    outputSchema: {type: object, properties: {s: {$ref: "http://127.0.0.1:9/s.json"}}}
+                """);
+        assertEquals("routes[0].outputSchema", output.key());
+        assertTrue(output.getMessage().contains("never loads schemas from URLs or files"), output.getMessage());
+        RouterConfigException tool = error("""
+                routes:
+                  - name: a
+                    tools:
+                      - name: t
+                        parameters: {type: object, properties: {s: {$ref: "/etc/hostname"}}}
+                """);
+        assertTrue(tool.getMessage().contains("never loads schemas from URLs or files"), tool.getMessage());
+        RouterConfig ok = RouterConfig.parse("""
+                routes:
+                  - name: a
+                    outputSchema: {type: object, properties: {s: {$ref: "#/$defs/s"}}, $defs: {s: {type: string}}}
+                """, "ok.yaml");
+        assertTrue(ok.route("a").outputSchema().has("$defs"));
+    }
+
+    @Test
     void danglingReferencesAndBadValuesAreNamed() {
         RouterConfigException target = error("""
                 routes:

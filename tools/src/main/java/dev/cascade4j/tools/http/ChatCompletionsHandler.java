@@ -20,14 +20,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code POST /v1/chat/completions}. Runs on the event loop and never blocks: the router is
- * asynchronous, and tokens arriving on the model's decode thread are handed to the event loop.
+ * {@code POST /v1/chat/completions}. Never blocks the event loop: the request is read and its schemas
+ * compiled on a worker, the router is asynchronous, and tokens arriving on the model's decode thread
+ * are handed to the event loop.
  *
  * <p>Streaming policy. The router's confidence is known only when the answer is complete, so:
  * <ul>
@@ -62,9 +64,33 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        JsonNode body = parse(ctx);
-        ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
-        String key = cache != null && request.deterministic() ? ResponseCache.key(body) : null;
+        // Reading a request compiles its schemas, which costs in proportion to their size (up to a second
+        // for a body at the limit): that runs on a worker, so the event loop and /health stay free.
+        ctx.vertx().executeBlocking(() -> {
+            JsonNode body = parse(ctx);
+            ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
+            return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
+        }, false).onComplete(read -> {
+            try {
+                if (read.failed()) {
+                    ctx.fail(read.cause());
+                } else {
+                    answer(ctx, read.result().request(), read.result().cacheKey());
+                }
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    /** A checked request and its cache key ({@code null} when it is not cached). */
+    private record Read(ChatCompletionRequest request, String cacheKey) {
+    }
+
+    private void answer(RoutingContext ctx, ChatCompletionRequest request, String key) {
+        if (ctx.response().closed()) {
+            return; // the client left while its request was read: nothing to generate for
+        }
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {
@@ -79,18 +105,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private static JsonNode parse(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
+        JsonNode body = RequestJson.parse(ctx.body().buffer());
+        if (body == null) {
             throw ApiError.invalid(null, "the request body is empty; send a JSON chat completion request");
         }
-        try {
-            return JSON.readTree(buffer.getBytes());
-        } catch (JsonProcessingException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        } catch (java.io.IOException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body could not be read: " + e.getMessage());
-        }
+        return body;
     }
 
     /** The state of one request/response, touched only on its event loop except for {@link #clientGone}. */
@@ -104,6 +123,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         private ChatCompletionJson json;
         private volatile boolean clientGone;
         private boolean live;
+        private boolean trailers;
         private boolean streamOpen;
         private boolean started;
         private boolean heldBack;
@@ -226,7 +246,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (request.includeUsage()) {
                 event(json.usageChunk(model, answer.usage()));
             }
-            if (live) {
+            if (trailers) {
                 response.trailers().set("x-cascade4j-escalated", Boolean.toString(decision.escalated()))
                         .set("x-cascade4j-confidence", confidence(decision));
             }
@@ -239,8 +259,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (decision != null) {
                 decisionHeaders(decision);
             } else {
-                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model())
-                        .putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model());
+                // HTTP/1.0 has no chunked encoding, so no trailers: the finish chunk carries the same facts.
+                trailers = ctx.request().version() != HttpVersion.HTTP_1_0;
+                if (trailers) {
+                    response.putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                }
             }
             response.setChunked(true)
                     .putHeader("Content-Type", "text/event-stream")

@@ -8,10 +8,13 @@ import dev.cascade4j.tools.ToolExecutor;
 import dev.cascade4j.tools.ToolRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +104,11 @@ public final class OpenAiServer implements AutoCloseable {
         // and a client stalling in them could not be timed out (see SlowClientGuard)
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port())
                 .setHttp2ClearTextEnabled(false);
-        return vertx.createHttpServer(options).connectionHandler(slowClients::onConnection).requestHandler(web).listen().onSuccess(s -> {
+        return vertx.createHttpServer(options).connectionHandler(slowClients::onConnection).requestHandler(web)
+                .invalidRequestHandler(OpenAiServer::invalidRequest)
+                // What reaches here is a connection's trouble (a reset, a malformed body): the client's, not ours.
+                .exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "connection failed: " + e))
+                .listen().onSuccess(s -> {
             server = s;
             LOG.log(System.Logger.Level.INFO, "cascade4j serving on http://" + config.bindHost() + ":" + s.actualPort()
                     + (ListeningAddresses.isWildcard(config.bindHost()) ? " (every interface, IPv4 and IPv6)" : "")
@@ -123,6 +130,21 @@ public final class OpenAiServer implements AutoCloseable {
             }
         }
         return reasons.isEmpty() ? null : String.join("; ", reasons);
+    }
+
+    /** A request Vert.x could not decode: the same statuses as its default, with an OpenAI-shaped body. */
+    private static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        LOG.log(System.Logger.Level.DEBUG, "undecodable request: " + cause);
+        ApiError error = switch (cause) {
+            case TooLongHttpLineException line -> new ApiError(414, "invalid_request_error", null, "uri_too_long",
+                    "the request line is longer than this server accepts; shorten the URL", null);
+            case TooLongHttpHeaderException headers -> new ApiError(431, "invalid_request_error", null, "headers_too_large",
+                    "the request headers are larger than this server accepts; send fewer or shorter headers", null);
+            case null, default -> ApiError.invalid(null, "invalid_http", "the request is not valid HTTP/1.1; check the request line and headers");
+        };
+        ErrorResponder.send(request.response().putHeader("Connection", "close"), error);
+        request.connection().close();
     }
 
     public int port() {
