@@ -7,12 +7,15 @@ import dev.cascade4j.router.CascadeRouter;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A complete agent in a few lines: two tools, the embedded router (SmolLM2, no large model), one task.
- * Run it with {@code ./cascade4j demo}.
+ * A complete agent in a few lines: two tools, the embedded router (Qwen2.5-Coder-0.5B on the routes,
+ * Qwen2.5-Coder-1.5B as the large tier), two tasks: one the small model handles, and one that asks for
+ * a product the shop does not sell, so a tool fails and the step after it goes to the large model.
+ * Run it with {@code ./cascade4j demo [TASK]}.
  */
 public final class ShopAgentExample {
 
@@ -36,25 +39,34 @@ public final class ShopAgentExample {
     }
 
     public static void main(String[] args) {
-        String task = args.length > 0 ? String.join(" ", args) : "Find the price of the laptop, then convert it to US dollars.";
+        List<String> tasks = args.length > 0 ? List.of(String.join(" ", args))
+                : List.of("Find the price of the laptop, then convert it to US dollars.",
+                        "Find the price of the tablet, then convert it to US dollars.");
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).build();
              Agent agent = Agent.builder()
                      .router(router)
                      .tools(new Shop())
                      .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
-                             + " then convert it with toUsDollars, then give the final answer with final_answer.")
+                             + " then convert it with toUsDollars, then give the final answer with final_answer."
+                             + " If the shop does not sell the product, say so with final_answer.")
                      .maxSteps(6)
                      .build()) {
-            AgentResult result = agent.run(task);
-            for (AgentStep step : result.steps()) {
-                var d = step.decision();
-                // Without a large model, an answer the router would have escalated comes back marked as fallback.
-                String served = d.escalated() ? "escalated (" + d.reason() + ")" : d.fallback() ? "SLM, low confidence" : "SLM";
-                System.out.printf("step %d  route %-9s confidence %.2f  %-20s %s%n", step.index(), d.route(), d.generationConfidence(),
-                        served, describe(step));
+            for (String task : tasks) {
+                System.out.println("task: " + task);
+                AgentResult result = agent.run(task);
+                for (AgentStep step : result.steps()) {
+                    var d = step.decision();
+                    // Without a large model, an answer the router would have escalated comes back marked as fallback.
+                    String served = d.escalated() ? "escalated to " + d.model() + " (" + d.reason() + ")"
+                            : d.fallback() ? "SLM, low confidence" : "SLM " + d.model();
+                    // No SLM confidence when the step went straight to the large model.
+                    String confidence = Double.isNaN(d.generationConfidence()) ? "   -" : String.format(Locale.ROOT, "%.2f", d.generationConfidence());
+                    System.out.printf("  step %d  route %-9s confidence %s  %-36s %s%n", step.index(), d.route(), confidence,
+                            served, describe(step));
+                }
+                System.out.println("  answer: " + result.answer() + "  (" + result.stopReason() + ", " + result.elapsed().toMillis() + " ms)");
             }
-            System.out.println("answer: " + result.answer() + "  (" + result.stopReason() + ", " + result.elapsed().toMillis() + " ms)");
         } finally {
             vertx.close().await();
         }
