@@ -63,6 +63,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         JsonNode body = parse(ctx);
+        checkMessageCount(body);
         ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
         String key = cache != null && request.deterministic() ? ResponseCache.key(body) : null;
         if (key != null) {
@@ -76,6 +77,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         }
         Exchange exchange = new Exchange(ctx, request, key, null);
         exchange.start();
+    }
+
+    // Preparing a prompt costs time in proportion to its messages; a conversation past the bound is refused
+    // before any of that work (and in OpenAI's words for the same limit).
+    private void checkMessageCount(JsonNode body) {
+        JsonNode messages = body.get("messages");
+        if (messages != null && messages.isArray() && messages.size() > config.maxMessages()) {
+            throw ApiError.invalid("messages", "array_above_max_length", "messages has " + messages.size()
+                    + " entries; this server accepts at most " + config.maxMessages()
+                    + " (its max-messages setting): send fewer messages, e.g. drop or summarise the oldest turns");
+        }
     }
 
     private static JsonNode parse(RoutingContext ctx) {

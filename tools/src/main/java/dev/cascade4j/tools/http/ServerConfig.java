@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param defaultMaxTokens answer tokens when a request sets neither max_tokens nor max_completion_tokens
  * @param requestDeadline  time budget of one chat completion (the router cancels and escalates past it)
  * @param toolConcurrency  tools allowed to run at once through /v1/tools/{name}/invoke
+ * @param maxMessages      most messages one chat completion may carry; more is a 400 before any work
  */
 public record ServerConfig(
         String host,
@@ -37,9 +38,12 @@ public record ServerConfig(
         Duration cacheTtl,
         int defaultMaxTokens,
         Duration requestDeadline,
-        int toolConcurrency) {
+        int toolConcurrency,
+        int maxMessages) {
 
     public static final int DEFAULT_PORT = 8080;
+    /** OpenAI's own bound on a conversation's length; far above what a small model's context holds. */
+    public static final int DEFAULT_MAX_MESSAGES = 2048;
 
     public ServerConfig {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
@@ -67,11 +71,14 @@ public record ServerConfig(
         if (toolConcurrency < 1) {
             throw new IllegalArgumentException("tool-concurrency must be at least 1, got " + toolConcurrency);
         }
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("max-messages must be at least 1, got " + maxMessages);
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(null, DEFAULT_PORT, 1 << 20, List.of(), false, 10_000, Duration.ofMinutes(10),
-                1024, Duration.ofSeconds(60), 64);
+                1024, Duration.ofSeconds(60), 64, DEFAULT_MAX_MESSAGES);
     }
 
     /** The interface actually bound: the configured host, else local-only unless keys protect the server. */
@@ -105,35 +112,39 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withBodyLimitBytes(long n) {
-        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withCache(boolean enabled, long maxEntries, Duration ttl) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withDefaultMaxTokens(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withRequestDeadline(Duration d) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, maxMessages);
     }
 
     public ServerConfig withToolConcurrency(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, maxMessages);
+    }
+
+    public ServerConfig withMaxMessages(int n) {
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, n);
     }
 
     /** The file's shape: every key optional. */
@@ -145,7 +156,8 @@ public record ServerConfig(
             Cache cache,
             @com.fasterxml.jackson.annotation.JsonAlias("defaultMaxTokens") @com.fasterxml.jackson.annotation.JsonProperty("default-max-tokens") Integer defaultMaxTokens,
             @com.fasterxml.jackson.annotation.JsonAlias("requestDeadline") @com.fasterxml.jackson.annotation.JsonProperty("request-deadline") String requestDeadline,
-            @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency) {
+            @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency,
+            @com.fasterxml.jackson.annotation.JsonAlias("maxMessages") @com.fasterxml.jackson.annotation.JsonProperty("max-messages") Integer maxMessages) {
 
         ServerConfig apply(ServerConfig d) {
             return new ServerConfig(
@@ -158,7 +170,8 @@ public record ServerConfig(
                     cache != null && cache.ttl() != null ? duration("cache.ttl", cache.ttl()) : d.cacheTtl(),
                     defaultMaxTokens != null ? defaultMaxTokens : d.defaultMaxTokens(),
                     requestDeadline != null ? duration("request-deadline", requestDeadline) : d.requestDeadline(),
-                    toolConcurrency != null ? toolConcurrency : d.toolConcurrency());
+                    toolConcurrency != null ? toolConcurrency : d.toolConcurrency(),
+                    maxMessages != null ? maxMessages : d.maxMessages());
         }
     }
 
