@@ -40,8 +40,9 @@ import java.util.concurrent.CancellationException;
  * Tool calls are never streamed as raw text: an answer that opens a tool call is held back and sent
  * as OpenAI tool-call deltas (index, id and name, then the arguments in pieces).
  *
- * <p>A client that disconnects cancels its generation: the request's token listener throws once the
- * connection is gone, and the engine stops that sequence at its next token.
+ * <p>A client that disconnects cancels its subtask ({@link Router#cancel}): work not yet begun is
+ * skipped, a generation still waiting for a sequence is dropped before its prompt is processed, and a
+ * running one stops at its next token (the token listener also throws once the connection is gone).
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(ChatCompletionsHandler.class.getName());
@@ -134,7 +135,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         }
 
         void start() {
-            response.closeHandler(v -> clientGone = true);
+            // A client that leaves cancels its subtask: if its generation has not started, its prompt is never processed.
+            response.closeHandler(v -> {
+                clientGone = true;
+                if (subtaskId != null) {
+                    router.cancel(subtaskId);
+                }
+            });
             live = request.stream() && router.localModels().contains(request.model());
             TokenListener listener = text -> {
                 if (clientGone) {
