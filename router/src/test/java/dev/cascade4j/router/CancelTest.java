@@ -1,0 +1,93 @@
+package dev.cascade4j.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.router.config.LocalModelConfig;
+import dev.cascade4j.router.config.RouterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A cancelled subtask gets nothing more done for it: its queued generation is dropped unserved, directly or over the event bus. */
+class CancelTest {
+    static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    static CascadeRouter router(TimedFakeModel model) {
+        RouterConfig config = RouterConfig.defaults().toBuilder()
+                .localModel(LocalModelConfig.of(RouterConfig.DEFAULT_MODEL).withName("timed").withMaxInFlight(16)).build();
+        return CascadeRouter.builder(vertx).config(config).localModel(RouterConfig.DEFAULT_MODEL, model)
+                .embeddingModel(RetryAfterTest.FLAT).build();
+    }
+
+    static Subtask ask() {
+        return Subtask.of(GenerationRequest.builder().user("Say ok.").maxTokens(4).build()).withRouteHint("timed")
+                .withDeadline(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void cancelledSubtasksWaitingForTheModelAreNeverServed() throws Exception {
+        try (TimedFakeModel model = new TimedFakeModel(1, 2000); CascadeRouter router = router(model)) {
+            assertCancelledUnserved(model, router, router);
+        }
+    }
+
+    @Test
+    void aCancelTravelsTheEventBusToTheRouterThatHoldsTheSubtask() throws Exception {
+        try (TimedFakeModel model = new TimedFakeModel(1, 2000); CascadeRouter router = router(model)) {
+            String deployment = RetryAfterTest.await(vertx.deployVerticle(RouterVerticle.serving(router)));
+            try {
+                EventBusRouter client = RetryAfterTest.await(EventBusRouter.connect(vertx));
+                assertCancelledUnserved(model, client, router);
+            } finally {
+                RetryAfterTest.await(vertx.undeploy(deployment));
+            }
+        }
+    }
+
+    private static void assertCancelledUnserved(TimedFakeModel model, Router caller, CascadeRouter router) throws Exception {
+        Future<RoutedAnswer> running = caller.route(ask());
+        List<Subtask> leaving = List.of(ask(), ask(), ask());
+        List<Future<RoutedAnswer>> futures = new ArrayList<>();
+        leaving.forEach(s -> futures.add(caller.route(s)));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (model.submitted.get() < 4 && System.nanoTime() < end) {
+            Thread.sleep(10); // until all four reached the model: one served, three waiting
+        }
+        assertEquals(4, model.submitted.get());
+        leaving.forEach(s -> caller.cancel(s.id()));
+        for (Future<RoutedAnswer> f : futures) {
+            try {
+                f.toCompletionStage().toCompletableFuture().get(1500, TimeUnit.MILLISECONDS);
+                throw new AssertionError("a cancelled subtask was answered");
+            } catch (ExecutionException e) {
+                assertInstanceOf(RouterException.Cancelled.class, e.getCause(), String.valueOf(e.getCause()));
+            }
+        }
+        assertTrue(!running.isComplete(), "they ended while the model still served the first, not when it reached them");
+        RetryAfterTest.await(running);
+        RoutedAnswer after = RetryAfterTest.await(router.route(ask()));
+        assertEquals("ok", after.answer().text());
+        assertEquals(2, model.served.get(), "only the first and the last subtask were served");
+        caller.cancel("no-such-subtask"); // ignored
+    }
+}
