@@ -61,12 +61,49 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         this.errors = errors;
     }
 
+    /**
+     * Bodies up to this size are read on the event loop; bigger ones (up to body-limit-bytes) on a worker:
+     * parsing a megabyte of JSON took over a second on a cold, busy JVM, and no other client may wait for it.
+     */
+    static final int INLINE_BODY_BYTES = 64 * 1024;
+
+    /** A request read and checked, with its response-cache key when it has one. */
+    private record Read(ChatCompletionRequest request, String cacheKey) {
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
+        Buffer buffer = ctx.body().buffer();
+        if (buffer == null || buffer.length() <= INLINE_BODY_BYTES) {
+            serve(ctx, read(ctx));
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> read(ctx), false).onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                } else {
+                    serve(ctx, ar.result());
+                }
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    private Read read(RoutingContext ctx) {
         JsonNode body = parse(ctx);
         checkMessageCount(body);
         ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
-        String key = cache != null && request.deterministic() ? ResponseCache.key(body) : null;
+        return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
+    }
+
+    private void serve(RoutingContext ctx, Read read) {
+        if (ctx.response().closed()) {
+            return; // the client left while its body was read on a worker: nothing to route
+        }
+        ChatCompletionRequest request = read.request();
+        String key = read.cacheKey();
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {
