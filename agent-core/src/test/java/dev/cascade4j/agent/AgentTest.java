@@ -30,7 +30,7 @@ class AgentTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        router = CascadeRouter.builder(vertx).build();
+        router = CascadeRouter.builder(vertx).config(TinyCascade.config()).build();
     }
 
     @AfterAll

@@ -26,7 +26,7 @@ class RoutingChatModelTest {
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        router = CascadeRouter.builder(vertx).build();
+        router = CascadeRouter.builder(vertx).config(TinyCascade.config()).build();
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ class ServeStackTest {
     static void start() {
         vertx = Vertx.vertx();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        router = CascadeRouter.builder(vertx).meterRegistry(metrics).build();
+        router = CascadeRouter.builder(vertx).config(TinyCascade.config()).meterRegistry(metrics).build();
         log = QueryLogVerticle.jsonl(dataDir, Redactor.all());
         vertx.deployVerticle(log).await();
         server = OpenAiServer.builder().vertx(vertx).router(router).tools(ToolRegistry.empty()).metrics(metrics)

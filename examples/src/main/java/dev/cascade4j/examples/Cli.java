@@ -18,6 +18,7 @@ import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.natives.LlamaNatives;
 import dev.cascade4j.agent.log.QueryLogException;
 import dev.cascade4j.examples.bench.QueryLogBenchmark;
+import dev.cascade4j.inference.source.ModelCatalog;
 import dev.cascade4j.inference.source.ModelStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,8 +40,9 @@ public final class Cli {
               chat [--model REF] [--prompt TEXT] [--system TEXT] [--json-schema FILE | --tools FILE]
                    [--tool-choice auto|required|NAME] [--max-tokens N] [--temperature T] [--seed N]
                                    answer one prompt (streamed), or chat on standard input without --prompt
-              models pull [REF]    fetch a model into the cache (default %s)
-              models list          list cached models
+              models pull [NAME|REF ...]
+                                   fetch models into the cache (default: the cascade's %s and %s)
+              models list          the catalogue, what is cached, and other cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
               demo [TASK]          an agent with two tools on the embedded router (SmolLM2); prints each step's routing
               serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--router-config FILE]
@@ -70,7 +72,7 @@ public final class Cli {
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
             $XDG_DATA_HOME/cascade4j or ~/.local/share/cascade4j). T is 2026-01-31T12:00:00Z, 2026-01-31 or an age (7d, 12h).
-            """.formatted(ModelStore.DEFAULT_MODEL);
+            """.formatted(ModelCatalog.DEFAULT_SLM, ModelCatalog.DEFAULT_LARGE);
 
     private Cli() {
     }
@@ -141,18 +143,30 @@ public final class Cli {
 
     private static int models(List<String> rest) {
         if (rest.isEmpty()) {
-            throw new UsageException("models takes 'pull [REF]' or 'list'");
+            throw new UsageException("models takes 'pull [NAME|REF ...]' or 'list'");
         }
         ModelStore store = ModelStore.defaultStore();
         switch (rest.getFirst()) {
-            case "pull" -> System.out.println(store.resolve(rest.size() > 1 ? rest.get(1) : ModelStore.DEFAULT_MODEL));
-            case "list" -> {
-                var models = store.list();
-                if (models.isEmpty()) {
-                    System.out.println("no models cached; fetch one with ./cascade4j models pull [REF]");
+            case "pull" -> {
+                List<String> refs = rest.size() > 1 ? rest.subList(1, rest.size()) : List.of(ModelCatalog.DEFAULT_SLM, ModelCatalog.DEFAULT_LARGE);
+                for (String ref : refs) {
+                    System.out.println(store.resolve(ref));
                 }
-                for (var m : models) {
-                    System.out.printf("%-40s %8.1f MB  sha256:%s…  %s%n", m.ref(), m.sizeBytes() / 1e6, m.sha256().substring(0, 12), m.path());
+            }
+            case "list" -> {
+                var cached = store.list();
+                System.out.println("catalogue (./cascade4j models pull NAME):");
+                for (ModelCatalog.Entry e : ModelCatalog.entries()) {
+                    var copy = cached.stream().filter(m -> m.sha256().equals(e.sha256())).findFirst();
+                    System.out.printf("  %-20s %8.1f MB  %-10s  %s%n", e.name(), e.sizeBytes() / 1e6,
+                            copy.isPresent() ? "cached" : "not cached", e.description());
+                }
+                var others = cached.stream().filter(m -> ModelCatalog.entries().stream().noneMatch(e -> e.sha256().equals(m.sha256()))).toList();
+                if (!others.isEmpty()) {
+                    System.out.println("other cached models:");
+                }
+                for (var m : others) {
+                    System.out.printf("  %-40s %8.1f MB  sha256:%s…  %s%n", m.ref(), m.sizeBytes() / 1e6, m.sha256().substring(0, 12), m.path());
                 }
             }
             default -> throw new UsageException("unknown models subcommand '" + rest.getFirst() + "'");

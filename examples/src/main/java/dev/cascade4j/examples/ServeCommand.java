@@ -4,6 +4,7 @@ import dev.cascade4j.agent.log.DataDirectory;
 import dev.cascade4j.agent.log.QueryLogVerticle;
 import dev.cascade4j.agent.log.Redactor;
 import dev.cascade4j.router.CascadeRouter;
+import dev.cascade4j.router.Router;
 import dev.cascade4j.router.config.RouterConfig;
 import dev.cascade4j.tools.ToolRegistry;
 import dev.cascade4j.tools.http.OpenAiServer;
@@ -27,7 +28,12 @@ public final class ServeCommand {
     private ServeCommand() {
     }
 
-    static int run(Map<String, String> o) {
+    /**
+     * The server's configuration: the file's keys, overridden by the options. An explicit host (option or
+     * file) is bound as given, with or without an API key; only without one does a key widen the default
+     * from 127.0.0.1 to every interface.
+     */
+    static ServerConfig serverConfig(Map<String, String> o) {
         ServerConfig config = o.containsKey("config") ? ServerConfig.load(Path.of(o.get("config"))) : ServerConfig.defaults();
         if (o.containsKey("port")) {
             config = config.withPort(Cli.intOption(o, "port", ServerConfig.DEFAULT_PORT));
@@ -38,6 +44,28 @@ public final class ServeCommand {
         if (o.containsKey("api-key")) {
             config = config.withApiKeys(List.of(o.get("api-key")));
         }
+        return config;
+    }
+
+    /**
+     * The server as serve runs it: one registry for the router's, the server's and the log's meters, and
+     * the log's failures in /ready as well as in the server log. {@code log} is null without a query log.
+     */
+    static OpenAiServer.Builder server(Vertx vertx, Router router, PrometheusMeterRegistry metrics, ServerConfig config, QueryLogVerticle log) {
+        OpenAiServer.Builder builder = OpenAiServer.builder()
+                .vertx(vertx)
+                .router(router)
+                .tools(ToolRegistry.empty())
+                .metrics(metrics)
+                .config(config);
+        if (log != null) {
+            builder.degradedWhen(log::problem);
+        }
+        return builder;
+    }
+
+    static int run(Map<String, String> o) {
+        ServerConfig config = serverConfig(o);
         RouterConfig routes = o.containsKey("router-config") ? RouterConfig.load(Path.of(o.get("router-config"))) : RouterConfig.defaults();
         Redactor redactor = Redactor.parse(o.getOrDefault("redact", "all"));
 
@@ -45,25 +73,19 @@ public final class ServeCommand {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CascadeRouter router = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).build();
         String logTarget = null;
+        QueryLogVerticle log = null;
         if (!o.containsKey("no-log")) {
-            QueryLogVerticle log;
             if (o.containsKey("log-postgres")) {
-                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(o.get("log-postgres")), redactor);
+                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(o.get("log-postgres")), redactor, metrics);
                 logTarget = "PostgreSQL " + o.get("log-postgres").replaceAll("//[^@/]*@", "//");
             } else {
                 Path dataDir = o.containsKey("data-dir") ? Path.of(o.get("data-dir")) : DataDirectory.root();
-                log = QueryLogVerticle.jsonl(dataDir, redactor);
+                log = QueryLogVerticle.jsonl(dataDir, redactor, metrics);
                 logTarget = DataDirectory.queries(dataDir).toString();
             }
             vertx.deployVerticle(log).await();
         }
-        OpenAiServer server = OpenAiServer.builder()
-                .vertx(vertx)
-                .router(router)
-                .tools(ToolRegistry.empty())
-                .metrics(metrics)
-                .config(config)
-                .build();
+        OpenAiServer server = server(vertx, router, metrics, config, log).build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop().await();
@@ -80,6 +102,13 @@ public final class ServeCommand {
                 router.routes().stream().map(r -> r.name()).toList(), config.bindHost(), server.port(),
                 config.apiKeys().isEmpty() ? "no API key, local only unless --host is given" : "API key required",
                 logTarget == null ? "off" : logTarget);
+        if (server.bindsEveryInterface()) {
+            System.err.printf("listening on every interface (%s:%d, IPv4 and IPv6%s):%n", config.bindHost(), server.port(),
+                    config.host() == null ? ", because an API key is set and --host is not" : "");
+            server.listeningOn().forEach(url -> System.err.println("  listening on " + url));
+        } else {
+            server.listeningOn().forEach(url -> System.err.println("listening on " + url));
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -109,6 +109,13 @@ class StructuredOutputTest {
         var e2 = assertThrows(InferenceException.UnsupportedSchema.class,
                 () -> JsonSchemaGrammar.convert(JSON.readTree("{\"$ref\":\"#/$defs/missing\"}")));
         assertTrue(e2.getMessage().contains("points at nothing"), e2.getMessage());
+        // Anything but a pointer into the schema gets one message, whatever it names.
+        List<String> outside = new java.util.ArrayList<>();
+        for (String ref : List.of("http://127.0.0.1:9/s.json", "/etc/hostname", "file:///nonexistent", "#anchor")) {
+            outside.add(assertThrows(InferenceException.UnsupportedSchema.class,
+                    () -> JsonSchemaGrammar.convert(JSON.readTree("{\"$ref\":\"" + ref + "\"}"))).getMessage());
+        }
+        assertEquals(1, outside.stream().distinct().count(), outside.toString());
         assertThrows(InferenceException.InvalidRequest.class, () -> smollm.submit(GenerationRequest.builder().user("x")
                 .responseFormat(ResponseFormat.jsonSchema(JSON.readTree("{\"type\":\"number\",\"minimum\":0.5}"))).build()));
     }

@@ -239,10 +239,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
             throw new RouterException.UnknownRoute(hint, known);
         }
         String text = classificationText(trip.subtask.request());
-        Classification known = classifier.cached(text);
+        RequestShape shape = RequestShape.of(trip.subtask.request());
+        Classification known = classifier.cached(text, shape);
         Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> {
             trip.call.checkNotCancelled();
-            return classifier.classifyUncached(text);
+            return classifier.classifyUncached(text, shape);
         });
         classified
                 .recover(e -> Future.failedFuture(e instanceof BoundedWorker.Full full
@@ -616,11 +617,14 @@ public final class CascadeRouter implements Router, AutoCloseable {
         return new GenerationRequest(messages, request.sampling(), tools, choice, request.parallelToolCalls(), format, request.listener());
     }
 
-    /** The text the classifier sees: the last user message, else everything said. */
+    /**
+     * The text the classifier sees: the last user message with something readable in it, else everything
+     * said. It may be empty (the classifier calls that out of scope).
+     */
     public static String classificationText(GenerationRequest request) {
         List<ChatMessage> messages = request.messages();
         for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).role() == ChatMessage.Role.USER && !messages.get(i).content().isBlank()) {
+            if (messages.get(i).role() == ChatMessage.Role.USER && !Encoder.readable(messages.get(i).content()).isBlank()) {
                 return clip(messages.get(i).content());
             }
         }

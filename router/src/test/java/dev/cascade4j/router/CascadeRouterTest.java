@@ -44,7 +44,14 @@ import org.junit.jupiter.api.Test;
  * and the real all-MiniLM-L6-v2 encoder.
  */
 class CascadeRouterTest {
-    static final String SLM = RouterConfig.DEFAULT_MODEL;
+    /** The embedded routes on SmolLM2, the tiny model of the fast tests, with no large tier. */
+    static final String SMOLLM = "smollm2-135m";
+
+    static RouterConfig tinyDefaults() {
+        return RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels();
+    }
+
+    static final String SLM = SMOLLM;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Vertx vertx;
@@ -78,7 +85,7 @@ class CascadeRouterTest {
 
     /** The default configuration with the teacher as default target, one route changed. */
     static RouterConfig withTeacher(String route, UnaryOperator<Route.Builder> change) {
-        RouterConfig d = RouterConfig.defaults();
+        RouterConfig d = tinyDefaults();
         return d.toBuilder().route(change.apply(d.route(route).toBuilder()).build())
                 .largeModel(openAi("teacher", teacher.baseUrl())).escalateTo("teacher").build();
     }
@@ -139,7 +146,7 @@ class CascadeRouterTest {
             assertFalse(d.escalated());
             assertFalse(d.fallback());
             assertEquals(EscalationReason.NONE, d.reason());
-            assertEquals("smollm2", d.model());
+            assertEquals(SMOLLM, d.model());
             assertTrue(d.classifierConfidence() > 0.5 && d.classifierConfidence() <= 1, d.detail());
             assertTrue(d.generationConfidence() >= 0 && d.generationConfidence() <= 1);
             assertTrue(d.detail().startsWith("generation confidence"), d.detail());
@@ -274,7 +281,7 @@ class CascadeRouterTest {
 
     @Test
     void deadlineCancelWithoutLargeModelReturnsThePartialAnswerAsFallback() throws Exception {
-        RouterConfig config = RouterConfig.defaults();
+        RouterConfig config = tinyDefaults();
         try (CascadeRouter router = router(config)) {
             Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
                     .withRouteHint("summarize").withDeadline(Duration.ofMillis(300));
@@ -298,7 +305,7 @@ class CascadeRouterTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        RouterConfig d0 = RouterConfig.defaults();
+        RouterConfig d0 = tinyDefaults();
         RouterConfig config = d0.toBuilder()
                 .route(d0.route("summarize").toBuilder().minGenerationConfidence(1.0).build())
                 .largeModel(openAi("down", "http://127.0.0.1:" + closedPort + "/v1")).escalateTo("down").build();
@@ -318,8 +325,8 @@ class CascadeRouterTest {
 
     @Test
     void rejectsWhenTheModelHoldsItsMaximum() throws Exception {
-        RouterConfig config = RouterConfig.defaults().toBuilder()
-                .localModel(LocalModelConfig.of(SLM).withName("smollm2").withMaxInFlight(1)).build();
+        RouterConfig config = tinyDefaults().toBuilder()
+                .localModel(LocalModelConfig.of(SLM).withMaxInFlight(1)).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (CascadeRouter router = router(config, registry)) {
             List<Future<RoutedAnswer>> all = new ArrayList<>();
@@ -340,7 +347,7 @@ class CascadeRouterTest {
             }
             assertEquals(1, ok);
             assertEquals(2, rejected);
-            assertEquals(2, registry.get("cascade4j.router.rejections").tag("model", "smollm2").counter().count());
+            assertEquals(2, registry.get("cascade4j.router.rejections").tag("model", SMOLLM).counter().count());
             // the slot is free again
             assertNotNull(await(router.route(subtask(ask(SUMMARY_TASK, 10)).withRouteHint("summarize"))).answer());
         }
@@ -363,7 +370,7 @@ class CascadeRouterTest {
 
     @Test
     void aSecondOpinionFromTheSlmAdjustsTheClassifierConfidence() throws Exception {
-        RouterConfig d0 = RouterConfig.defaults();
+        RouterConfig d0 = tinyDefaults();
         RouterConfig config = d0.toBuilder()
                 .classifier(d0.classifier().withSecondOpinion(true, 15))
                 .route(d0.route("summarize").toBuilder().minClassifierConfidence(0).minGenerationConfidence(0).build())
@@ -379,12 +386,12 @@ class CascadeRouterTest {
 
     @Test
     void outOfScopeWithoutLargeModelIsAnsweredByTheDefaultModelAsFallback() throws Exception {
-        try (CascadeRouter router = router(RouterConfig.defaults())) {
+        try (CascadeRouter router = router(tinyDefaults())) {
             RoutedAnswer a = await(router.route(subtask(ask("The mitochondria is the powerhouse of the cell.", 20))));
             RoutingDecision d = a.decision();
             assertEquals(EscalationReason.OUT_OF_SCOPE, d.reason());
             assertTrue(d.fallback());
-            assertEquals("smollm2", d.model());
+            assertEquals(SMOLLM, d.model());
             assertNotNull(a.slmAnswer());
         }
     }
@@ -404,13 +411,13 @@ class CascadeRouterTest {
 
     @Test
     void hintsNameARouteOrAModelAndUnknownHintsFail() throws Exception {
-        try (CascadeRouter router = router(RouterConfig.defaults())) {
-            assertEquals(List.of("smollm2"), router.localModels());
+        try (CascadeRouter router = router(tinyDefaults())) {
+            assertEquals(List.of(SMOLLM), router.localModels());
             assertEquals(5, router.routes().size());
 
-            RoutedAnswer direct = await(router.route(subtask(ask("Say hello.", 10)).withRouteHint("smollm2")));
+            RoutedAnswer direct = await(router.route(subtask(ask("Say hello.", 10)).withRouteHint(SMOLLM)));
             assertNull(direct.decision().route());
-            assertEquals("smollm2", direct.decision().model());
+            assertEquals(SMOLLM, direct.decision().model());
             assertEquals(1.0, direct.decision().classifierConfidence());
 
             Throwable unknown = failure(router.route(subtask(ask("Say hello.", 10)).withRouteHint("gpt-9")));
@@ -421,7 +428,7 @@ class CascadeRouterTest {
 
     @Test
     void aPromptLongerThanTheContextIsTheCallersError() throws Exception {
-        try (CascadeRouter router = router(RouterConfig.defaults())) {
+        try (CascadeRouter router = router(tinyDefaults())) {
             String huge = "word ".repeat(4000);
             Throwable e = failure(router.route(subtask(ask("Summarize: " + huge, 10)).withRouteHint("summarize")));
             assertInstanceOf(RouterException.InvalidRequest.class, e);

@@ -24,6 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /** A Java program sends subtasks on the event bus to a RouterVerticle and gets answers with their decisions. */
 class EventBusRouterTest {
+    /** The embedded routes on SmolLM2, the tiny model of the fast tests, with no large tier. */
+    static final String SMOLLM = "smollm2-135m";
+
+    static RouterConfig tinyDefaults() {
+        return RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels();
+    }
+
     static Vertx vertx;
     static LocalModel slm;
     static CascadeRouter router;
@@ -32,11 +39,11 @@ class EventBusRouterTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        slm = LocalModel.load(ModelStore.defaultStore().resolve(RouterConfig.DEFAULT_MODEL),
+        slm = LocalModel.load(ModelStore.defaultStore().resolve(SMOLLM),
                 LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
-        RouterConfig config = RouterConfig.defaults().toBuilder()
-                .localModel(LocalModelConfig.of(RouterConfig.DEFAULT_MODEL).withName("smollm2").withMaxInFlight(1)).build();
-        router = CascadeRouter.builder(vertx).config(config).localModel(RouterConfig.DEFAULT_MODEL, slm).build();
+        RouterConfig config = tinyDefaults().toBuilder()
+                .localModel(LocalModelConfig.of(SMOLLM).withMaxInFlight(1)).build();
+        router = CascadeRouter.builder(vertx).config(config).localModel(SMOLLM, slm).build();
         deployment = await(vertx.deployVerticle(RouterVerticle.serving(router)));
     }
 
@@ -60,7 +67,7 @@ class EventBusRouterTest {
     void aSubtaskTravelsTheBusAndComesBackWithItsDecision() throws Exception {
         EventBusRouter client = await(EventBusRouter.connect(vertx));
         assertEquals(router.routes(), client.routes());
-        assertEquals(List.of("smollm2"), client.localModels());
+        assertEquals(List.of(SMOLLM), client.localModels());
 
         Subtask subtask = Subtask.of(GenerationRequest.builder()
                 .user("Classify the sentiment of this review: the battery died after two days.").maxTokens(8).build())

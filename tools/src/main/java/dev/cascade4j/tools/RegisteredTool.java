@@ -1,6 +1,7 @@
 package dev.cascade4j.tools;
 
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.schema.SchemaValidator;
 import java.time.Duration;
 import java.util.Objects;
 

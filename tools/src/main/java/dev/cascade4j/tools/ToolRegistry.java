@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.langchain4j.JsonSchemaElementConverter;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolSpecification;

@@ -58,6 +58,8 @@ public final class JsonlQueryLog implements QueryLog {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile String lastError;
+    private volatile long lastErrorMillis;
+    private volatile String problem;
     private volatile boolean closing;
     private volatile boolean writerDone;
     private final Promise<Void> closed = Promise.promise();
@@ -154,7 +156,9 @@ public final class JsonlQueryLog implements QueryLog {
 
     @Override
     public QueryLogStats stats() {
-        return new QueryLogStats(appended.get(), acknowledged.get(), dropped.get(), failed.get(), lastError);
+        long at = lastErrorMillis;
+        return new QueryLogStats(appended.get(), acknowledged.get(), dropped.get(), failed.get(), lastError,
+                at == 0 ? null : java.time.Instant.ofEpochMilli(at), problem);
     }
 
     @Override
@@ -285,6 +289,7 @@ public final class JsonlQueryLog implements QueryLog {
                 channel.write(bb);
             }
             segmentSize += buf.size();
+            problem = null;
             for (Entry e : inBuf) {
                 if (e instanceof AppendEntry) {
                     acknowledged.incrementAndGet();
@@ -294,6 +299,8 @@ public final class JsonlQueryLog implements QueryLog {
         } catch (IOException | RuntimeException ex) {
             String msg = "cannot write the query log in " + dir + ": " + reason(ex);
             lastError = msg;
+            lastErrorMillis = System.currentTimeMillis();
+            problem = "cannot write records: " + withoutPaths(ex);
             failed.addAndGet(inBuf.size());
             warnWrite.warn(msg + "; " + inBuf.size() + " lines lost, " + failed.get() + " in all; the service keeps answering");
             QueryLogException err = new QueryLogException.WriteFailed(msg, ex);
@@ -313,10 +320,28 @@ public final class JsonlQueryLog implements QueryLog {
             } catch (IOException ex) {
                 // the lines are written; only the next segment could not be started
                 lastError = "cannot rotate the query log in " + dir + ": " + reason(ex);
+                lastErrorMillis = System.currentTimeMillis();
+                problem = "cannot start a new segment: " + withoutPaths(ex);
                 warnWrite.warn(lastError + "; retried at the next write");
                 closeChannelQuietly();
             }
         }
+    }
+
+    /**
+     * What the operating system said, without the file it said it about: a readiness probe may be read
+     * by more people than the server log, which keeps the whole message.
+     */
+    static String withoutPaths(Exception ex) {
+        String said = switch (ex) {
+            case java.nio.file.AccessDeniedException _ -> "permission denied";
+            case java.nio.file.NoSuchFileException _ -> "a folder on the way to the log is missing";
+            case java.nio.file.FileAlreadyExistsException _ -> "a file stands where the log folder or one of its parents should be";
+            case java.nio.file.NotDirectoryException _ -> "a file stands where the log folder or one of its parents should be";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        };
+        return said.replaceAll("(?<![\\w.])/[^\\s:;,()'\"]+", "(path)");
     }
 
     private static String reason(Exception ex) {
@@ -339,7 +364,7 @@ public final class JsonlQueryLog implements QueryLog {
             if (lock == null) {
                 lockChannel.close();
                 lockChannel = null;
-                throw new IOException("another writer holds " + dir.resolve("writer.lock") + "; one process writes a log folder at a time");
+                throw new IOException("another writer holds the folder's writer.lock; one process writes a log folder at a time");
             }
         }
         List<JsonlSegments.Segment> segments = JsonlSegments.list(dir);
@@ -427,6 +452,10 @@ public final class JsonlQueryLog implements QueryLog {
                 .description("records or feedback the disk refused").register(registry);
         Gauge.builder("cascade4j.querylog.queued", queue, BlockingQueue::size).tag("sink", sink)
                 .description("lines waiting for the writer").register(registry);
+        Gauge.builder("cascade4j.querylog.failing", this, l -> l.problem == null ? 0 : 1).tag("sink", sink)
+                .description("1 while the last write failed (records are being lost), else 0").register(registry);
+        Gauge.builder("cascade4j.querylog.last.error.time", this, l -> l.lastErrorMillis / 1000.0).tag("sink", sink)
+                .baseUnit("seconds").description("when the last write failed, in seconds since the epoch; 0 if never").register(registry);
     }
 
     /** Builder with defaults: 64 MiB segments, write as soon as the writer wakes, 65,536 queued lines, every redaction on. */

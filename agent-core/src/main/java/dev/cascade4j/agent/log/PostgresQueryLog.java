@@ -91,6 +91,8 @@ public final class PostgresQueryLog implements QueryLog {
     private final RateLimitedWarning warnDrop = new RateLimitedWarning();
     private final RateLimitedWarning warnWrite = new RateLimitedWarning();
     private volatile String lastError;
+    private volatile long lastErrorMillis;
+    private volatile String problem;
     private volatile boolean closing;
 
     private PostgresQueryLog(Pool pool, Builder b) {
@@ -181,6 +183,7 @@ public final class PostgresQueryLog implements QueryLog {
             pending.decrementAndGet();
             if (ar.succeeded()) {
                 acknowledged.incrementAndGet();
+                problem = null;
                 return Future.succeededFuture();
             }
             return Future.failedFuture(writeFailed("record " + record.id(), ar.cause()));
@@ -194,6 +197,8 @@ public final class PostgresQueryLog implements QueryLog {
         failed.incrementAndGet();
         String msg = "cannot write " + what + " to the query log at " + target + ": " + cause.getMessage();
         lastError = msg;
+        lastErrorMillis = System.currentTimeMillis();
+        problem = "cannot write to the database: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
         warnWrite.warn(msg + "; the service keeps answering");
         return new QueryLogException.WriteFailed(msg, cause);
     }
@@ -282,7 +287,9 @@ public final class PostgresQueryLog implements QueryLog {
 
     @Override
     public QueryLogStats stats() {
-        return new QueryLogStats(appended.get(), acknowledged.get(), dropped.get(), failed.get(), lastError);
+        long at = lastErrorMillis;
+        return new QueryLogStats(appended.get(), acknowledged.get(), dropped.get(), failed.get(), lastError,
+                at == 0 ? null : java.time.Instant.ofEpochMilli(at), problem);
     }
 
     @Override
@@ -299,6 +306,9 @@ public final class PostgresQueryLog implements QueryLog {
         FunctionCounter.builder("cascade4j.querylog.dropped", dropped, AtomicLong::get).tag("sink", sink).register(registry);
         FunctionCounter.builder("cascade4j.querylog.failed", failed, AtomicLong::get).tag("sink", sink).register(registry);
         Gauge.builder("cascade4j.querylog.queued", pending, AtomicInteger::get).tag("sink", sink).register(registry);
+        Gauge.builder("cascade4j.querylog.failing", this, l -> l.problem == null ? 0 : 1).tag("sink", sink).register(registry);
+        Gauge.builder("cascade4j.querylog.last.error.time", this, l -> l.lastErrorMillis / 1000.0).tag("sink", sink)
+                .baseUnit("seconds").register(registry);
     }
 
     /** Builder with defaults: a pool of 4 connections, 10,000 inserts in flight, every redaction on. */

@@ -2,6 +2,7 @@ package dev.cascade4j.agent.log;
 
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -27,7 +28,7 @@ public final class QueryLogVerticle extends VerticleBase {
 
     private final Function<Vertx, Future<QueryLog>> opener;
     private final AtomicLong malformed = new AtomicLong();
-    private QueryLog log;
+    private volatile QueryLog log;
     private MessageConsumer<Object> routed;
     private MessageConsumer<Object> records;
     private MessageConsumer<Object> feedback;
@@ -39,13 +40,23 @@ public final class QueryLogVerticle extends VerticleBase {
 
     /** The embedded default: JSONL segments in {@code dataDir/queries} (see {@link DataDirectory}). */
     public static QueryLogVerticle jsonl(java.nio.file.Path dataDir, Redactor redactor) {
+        return jsonl(dataDir, redactor, null);
+    }
+
+    /** As {@link #jsonl(java.nio.file.Path, Redactor)}, with the log's counters in {@code registry} (may be null). */
+    public static QueryLogVerticle jsonl(java.nio.file.Path dataDir, Redactor redactor, MeterRegistry registry) {
         return new QueryLogVerticle(v -> Future.succeededFuture(
-                JsonlQueryLog.builder(DataDirectory.queries(dataDir)).redactor(redactor).open()));
+                JsonlQueryLog.builder(DataDirectory.queries(dataDir)).redactor(redactor).meterRegistry(registry).open()));
     }
 
     /** The production sink: PostgreSQL, schema created or migrated on start; the deployment fails if it cannot connect. */
     public static QueryLogVerticle postgres(io.vertx.pgclient.PgConnectOptions options, Redactor redactor) {
-        return new QueryLogVerticle(v -> PostgresQueryLog.builder(v, options).redactor(redactor).open().map(l -> l));
+        return postgres(options, redactor, null);
+    }
+
+    /** As {@link #postgres(io.vertx.pgclient.PgConnectOptions, Redactor)}, with the log's counters in {@code registry} (may be null). */
+    public static QueryLogVerticle postgres(io.vertx.pgclient.PgConnectOptions options, Redactor redactor, MeterRegistry registry) {
+        return new QueryLogVerticle(v -> PostgresQueryLog.builder(v, options).redactor(redactor).meterRegistry(registry).open().map(l -> l));
     }
 
     /** A verticle over a log opened elsewhere; the verticle closes it on stop. */
@@ -84,6 +95,16 @@ public final class QueryLogVerticle extends VerticleBase {
 
     public QueryLog log() {
         return log;
+    }
+
+    /**
+     * Why the log cannot write now, for a readiness probe ("query log: cannot write records: No space
+     * left on device"); {@code null} while it writes, and before it is open. Cheap: reads counters.
+     */
+    public String problem() {
+        QueryLog l = log;
+        String p = l == null ? null : l.stats().problem();
+        return p == null ? null : "query log: " + p;
     }
 
     /** Published messages whose body was neither a RoutedAnswer nor a QueryRecord (or its JSON). */

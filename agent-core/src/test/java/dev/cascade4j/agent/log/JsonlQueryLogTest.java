@@ -1,6 +1,7 @@
 package dev.cascade4j.agent.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -160,6 +161,16 @@ class JsonlQueryLogTest {
         assertNotNull(log.stats().lastError());
         assertEquals(2.0, metrics.get("cascade4j.querylog.failed").tag("sink", "jsonl").functionCounter().count());
         assertEquals(0.0, metrics.get("cascade4j.querylog.acknowledged").functionCounter().count());
+        // what a readiness probe shows: the cause in plain words, no path of this machine
+        String problem = log.stats().problem();
+        assertNotNull(problem);
+        assertTrue(problem.startsWith("cannot write records: "), problem);
+        assertFalse(problem.contains(tmp.toString()) || problem.contains("/"), problem);
+        assertTrue(log.stats().failing());
+        assertEquals(1.0, metrics.get("cascade4j.querylog.failing").gauge().value());
+        double at = metrics.get("cascade4j.querylog.last.error.time").gauge().value();
+        assertTrue(Math.abs(at - System.currentTimeMillis() / 1000.0) < 60, "last error at " + at);
+        assertEquals(log.stats().lastErrorTime().toEpochMilli() / 1000.0, at, 0.001);
         await(log.close());
     }
 
@@ -168,15 +179,21 @@ class JsonlQueryLogTest {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full (Linux) to simulate a full disk");
         Path seg = tmp.resolve("queries-000001.jsonl");
         Files.createSymbolicLink(seg, Path.of("/dev/full"));
-        JsonlQueryLog log = JsonlQueryLog.builder(tmp).open();
+        var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        JsonlQueryLog log = JsonlQueryLog.builder(tmp).meterRegistry(metrics).open();
         Throwable t = failure(log.append(SampleRecords.record("lost")));
         assertInstanceOf(QueryLogException.WriteFailed.class, t);
         assertTrue(t.getMessage().contains("No space left on device"), t.getMessage());
         assertEquals(1, log.stats().failed());
+        assertEquals("cannot write records: No space left on device", log.stats().problem());
+        assertEquals(1.0, metrics.get("cascade4j.querylog.failing").gauge().value());
 
-        // space is back: the next write reopens and succeeds
+        // space is back: the next write reopens and succeeds, and the log is no longer failing
         Files.delete(seg);
         await(log.append(SampleRecords.record("kept")));
+        assertNull(log.stats().problem());
+        assertNotNull(log.stats().lastErrorTime(), "the last error stays on record");
+        assertEquals(0.0, metrics.get("cascade4j.querylog.failing").gauge().value());
         await(log.close());
         assertEquals(List.of("kept"), JsonlSegments.scan(tmp, LogQuery.ALL).records().stream().map(QueryRecord::id).toList());
     }
@@ -197,6 +214,9 @@ class JsonlQueryLogTest {
             assertInstanceOf(QueryLogException.WriteFailed.class, t);
             assertTrue(t.getMessage().contains(ro.toString()), t.getMessage());
             assertEquals(1, log.stats().failed());
+            String problem = log.stats().problem();
+            assertTrue(problem.startsWith("cannot write records: "), problem);
+            assertFalse(problem.contains(ro.toString()), problem);
             await(log.close());
         } finally {
             if (root) {

@@ -32,7 +32,7 @@ class LlamaBenchRunTest {
             assumeTrue(Files.isExecutable(binary), "no llama-bench at " + binary + " and no llama.cpp source with cmake to build one;"
                     + " set -Dcascade4j.llama.src=<llama.cpp folder> (and install cmake g++) or -Dcascade4j.llama.bench.build=<build folder>");
         }
-        Path gguf = Path.of(System.getProperty("cascade4j.bench.gguf", ModelStore.defaultStore().resolve(ModelStore.DEFAULT_MODEL).toString()));
+        Path gguf = Path.of(System.getProperty("cascade4j.bench.gguf", ModelStore.defaultStore().resolve("smollm2-135m").toString()));
 
         LlamaBench.Result result = LlamaBench.run(binary, gguf, 2, 32, 8, 1);
 

@@ -238,10 +238,18 @@ public final class JsonSchemaGrammar {
     }
 
     private JsonNode resolve(String ref, String pointer) {
-        if (!ref.startsWith("#")) {
-            throw new InferenceException.UnsupportedSchema(pointer + "/$ref", "only local references (#/$defs/...) are supported, not '" + ref + "'");
+        // Only a pointer into this schema is followed: nothing a client's schema says is fetched or opened,
+        // and the message is the same whatever the reference names.
+        if (!ref.equals("#") && !ref.startsWith("#/")) {
+            throw new InferenceException.UnsupportedSchema(pointer + "/$ref",
+                    "only references into the schema itself (#/$defs/... or #/definitions/...) are supported");
         }
-        JsonNode target = rootSchema.at(ref.substring(1));
+        JsonNode target;
+        try {
+            target = rootSchema.at(ref.substring(1));
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException.UnsupportedSchema(pointer + "/$ref", "reference '" + ref + "' is not a JSON pointer");
+        }
         if (target.isMissingNode()) {
             throw new InferenceException.UnsupportedSchema(pointer + "/$ref", "reference '" + ref + "' points at nothing");
         }

@@ -129,18 +129,39 @@ public final class LlamaLibrary {
         threadpoolParamsInit = LINKER.downcallHandle(find(ggml, "ggml_threadpool_params_init"), FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
 
         installLogger(ggml);
-        MethodHandle loadBackends = LINKER.downcallHandle(find(ggml, "ggml_backend_load_all_from_path"), FunctionDescriptor.ofVoid(ADDRESS));
-        MethodHandle backendInit = fn("llama_backend_init", FunctionDescriptor.ofVoid());
-        try (Arena arena = Arena.ofConfined()) {
-            // Loads the CPU backend variant that best fits this CPU (AVX2, AVX-512, ...), and GPU backends when present.
-            loadBackends.invokeExact(arena.allocateFrom(directory.toString()));
-            backendInit.invokeExact();
-        } catch (Throwable e) {
-            throw new InferenceException.ResourceUnavailable("llama.cpp failed to initialise its backends from " + directory, e);
-        }
+        loadBackends(ggml, directory, LlamaNatives.cpuBackend());
         MethodHandle[] pool = cpuThreadpoolFunctions(ggml);
         threadpoolNew = pool[0];
         threadpoolFree = pool[1];
+    }
+
+    /**
+     * Loads ggml's backends: by default every backend in the folder, which keeps the CPU variant that
+     * best fits this CPU (AVX2, AVX-512, ...) and GPU backends when present. A pinned CPU backend
+     * loads only that variant, so the same numerics can be reproduced on any CPU that runs it.
+     */
+    private void loadBackends(SymbolLookup ggml, Path directory, String pinnedCpuBackend) {
+        MethodHandle backendInit = fn("llama_backend_init", FunctionDescriptor.ofVoid());
+        try (Arena arena = Arena.ofConfined()) {
+            if (pinnedCpuBackend == null) {
+                MethodHandle loadAll = LINKER.downcallHandle(find(ggml, "ggml_backend_load_all_from_path"), FunctionDescriptor.ofVoid(ADDRESS));
+                loadAll.invokeExact(arena.allocateFrom(directory.toString()));
+            } else {
+                Path variant = LlamaNatives.cpuBackendLibrary(directory, pinnedCpuBackend);
+                MethodHandle load = LINKER.downcallHandle(find(ggml, "ggml_backend_load"), FunctionDescriptor.of(ADDRESS, ADDRESS));
+                MemorySegment registered = (MemorySegment) load.invokeExact(arena.allocateFrom(variant.toString()));
+                if (registered.equals(MemorySegment.NULL)) {
+                    throw new InferenceException.ResourceUnavailable("the CPU backend " + pinnedCpuBackend
+                            + " (CASCADE4J_CPU_BACKEND) does not run on this CPU; pick an older one such as haswell or x64, or unset it");
+                }
+                LOG.log(System.Logger.Level.INFO, "ggml CPU backend pinned to " + pinnedCpuBackend);
+            }
+            backendInit.invokeExact();
+        } catch (InferenceException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new InferenceException.ResourceUnavailable("llama.cpp failed to initialise its backends from " + directory, e);
+        }
     }
 
     /**

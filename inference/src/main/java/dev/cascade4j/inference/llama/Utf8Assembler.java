@@ -1,11 +1,23 @@
 package dev.cascade4j.inference.llama;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Joins token pieces, which may split a UTF-8 character between tokens, into whole characters. */
+/**
+ * Joins token pieces, which may split a UTF-8 character between tokens, into whole characters. Bytes
+ * that never form a character (a character cut by a stop or a token limit, or a stray byte a model
+ * produced) are dropped rather than passed on as U+FFFD: a client gets the text that decoded, never a
+ * replacement character the model did not write.
+ */
 final class Utf8Assembler {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.IGNORE)
+            .onUnmappableCharacter(CodingErrorAction.IGNORE);
 
     /** Adds bytes; returns the text of every character now complete. */
     String append(byte[] bytes) {
@@ -14,14 +26,22 @@ final class Utf8Assembler {
         int complete = completePrefix(all);
         pending.reset();
         pending.write(all, complete, all.length - complete);
-        return new String(all, 0, complete, StandardCharsets.UTF_8);
+        return decode(all, complete);
     }
 
-    /** Whatever is left, with incomplete sequences replaced (the model stopped mid-character). */
+    /** Whatever is left that forms whole characters; an unfinished character (the model stopped mid-way) is dropped. */
     String flush() {
-        String rest = pending.toString(StandardCharsets.UTF_8);
+        byte[] rest = pending.toByteArray();
         pending.reset();
-        return rest;
+        return decode(rest, completePrefix(rest));
+    }
+
+    private String decode(byte[] bytes, int length) {
+        try {
+            return decoder.reset().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a decoder that ignores malformed input threw", e);
+        }
     }
 
     private static int completePrefix(byte[] b) {

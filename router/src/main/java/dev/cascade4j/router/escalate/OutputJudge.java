@@ -5,11 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
@@ -20,9 +15,9 @@ import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RouterException;
 import dev.cascade4j.router.config.Route;
+import dev.cascade4j.router.schema.SchemaValidator;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Judges an SLM answer: tool calls against their tools' schemas, JSON answers against the request's
@@ -32,10 +27,8 @@ import java.util.stream.Collectors;
  */
 public final class OutputJudge {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private static final SchemaValidatorsConfig VALIDATION = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
 
-    private final Cache<JsonNode, JsonSchema> schemas = Caffeine.newBuilder().maximumSize(1000).build();
+    private final Cache<JsonNode, SchemaValidator> schemas = Caffeine.newBuilder().maximumSize(1000).build();
 
     /**
      * The first reason to escalate, or {@code null} when the answer stands.
@@ -177,16 +170,16 @@ public final class OutputJudge {
 
     /** The first validation messages, or {@code null} when the value is valid. */
     private String problems(JsonNode schema, JsonNode value) {
-        JsonSchema compiled;
+        SchemaValidator compiled;
         try {
-            compiled = schemas.get(schema, s -> FACTORY.getSchema(s, VALIDATION));
-        } catch (RuntimeException e) {
+            compiled = schemas.get(schema, s -> SchemaValidator.compile(s, true));
+        } catch (SchemaValidator.InvalidSchemaException e) {
             throw new RouterException.InvalidRequest("JSON schema cannot be used for validation: " + e.getMessage(), e);
         }
-        Set<ValidationMessage> messages = compiled.validate(value);
+        List<String> messages = compiled.validate(value);
         if (messages.isEmpty()) {
             return null;
         }
-        return messages.stream().limit(3).map(ValidationMessage::getMessage).collect(Collectors.joining("; "));
+        return String.join("; ", messages.subList(0, Math.min(3, messages.size())));
     }
 }

@@ -26,13 +26,20 @@ import org.junit.jupiter.api.Test;
 
 /** The runner against the real router on SmolLM2 and the real encoder, and the configurations it measures with. */
 class CalibrationRunnerTest {
+    /** The embedded routes on SmolLM2, the tiny model of the fast tests, with no large tier. */
+    static final String SMOLLM = "smollm2-135m";
+
+    static RouterConfig tinyDefaults() {
+        return RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels();
+    }
+
     static Vertx vertx;
     static LocalModel slm;
 
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
-        slm = LocalModel.load(ModelStore.defaultStore().resolve(RouterConfig.DEFAULT_MODEL),
+        slm = LocalModel.load(ModelStore.defaultStore().resolve(SMOLLM),
                 LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
     }
 
@@ -53,11 +60,11 @@ class CalibrationRunnerTest {
                 all.stream().filter(i -> i.kind() == kind && !i.inCalibrationSplit()).findFirst().ifPresent(items::add);
             }
         }
-        RouterConfig config = RouterConfig.defaults();
+        RouterConfig config = tinyDefaults();
         List<String> progress = new ArrayList<>();
         CalibrationReport report;
         try (CascadeRouter router = CascadeRouter.builder(vertx).config(CalibrationRunner.measurementConfig(config))
-                .localModel(RouterConfig.DEFAULT_MODEL, slm).build()) {
+                .localModel(SMOLLM, slm).build()) {
             report = CalibrationRunner.builder().router(router).config(config).progress(progress::add).build().run(items);
         }
         assertEquals(List.of(), report.errors());
@@ -94,7 +101,7 @@ class CalibrationRunnerTest {
 
     @Test
     void measurementConfigurationEscalatesNothing() {
-        RouterConfig base = RouterConfig.defaults().toBuilder()
+        RouterConfig base = tinyDefaults().toBuilder()
                 .largeModel(new LargeModelConfig.OpenAi("big", "http://localhost:1/v1", null, null, "gpt", null, 0))
                 .escalateTo("big").build();
         RouterConfig m = CalibrationRunner.measurementConfig(base);
@@ -107,7 +114,7 @@ class CalibrationRunnerTest {
         }
         assertEquals(base.routes().stream().map(Route::name).toList(), m.routes().stream().map(Route::name).toList());
 
-        assertNull(CalibrationRunner.largeOnlyConfig(RouterConfig.defaults()), "no large model configured");
+        assertNull(CalibrationRunner.largeOnlyConfig(tinyDefaults()), "no large model configured");
         RouterConfig large = CalibrationRunner.largeOnlyConfig(base);
         assertNotNull(large);
         assertTrue(large.routes().stream().allMatch(r -> r.policy() == RoutePolicy.ALWAYS_LARGE));
@@ -115,7 +122,7 @@ class CalibrationRunnerTest {
 
     @Test
     void reportSimulatesTheRouterUnderPoliciesAndThresholds() {
-        RouterConfig config = RouterConfig.defaults();
+        RouterConfig config = tinyDefaults();
         // Calibration: on classify, right answers score 0.8/0.7, wrong ones 0.2: threshold 0.7 loses nothing.
         List<ItemResult> results = new ArrayList<>(List.of(
                 result("c1", true, "classify", "classify", 0.9, 0.8, true),

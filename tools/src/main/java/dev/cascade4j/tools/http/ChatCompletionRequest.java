@@ -11,7 +11,7 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.tools.OpenAiToolFormat;
-import dev.cascade4j.tools.SchemaValidator;
+import dev.cascade4j.router.schema.SchemaValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +74,11 @@ public record ChatCompletionRequest(
             throw ApiError.invalid(null, "the request body must be a JSON object");
         }
         String model = requiredString(body, "model");
+        if (model.isBlank()) {
+            // An empty name is a client bug, not a request for the default: "auto" says that.
+            throw ApiError.invalid("model", "model is empty; name a route or a local model, or send \"auto\" "
+                    + "to let the router choose (GET /v1/models lists them)");
+        }
         JsonNode n = body.get("n");
         if (n != null && !n.isNull() && (!n.canConvertToExactIntegral() || n.asInt() != 1)) {
             throw ApiError.invalid("n", "n must be 1: one choice per request is supported");
@@ -92,7 +97,7 @@ public record ChatCompletionRequest(
         List<ChatMessage> messages = messages(body);
         List<ToolSpec> tools = tools(body);
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"), tools);
-        boolean parallel = optionalBoolean(body, "parallel_tool_calls", false);
+        boolean parallel = optionalBoolean(body, "parallel_tool_calls", true); // OpenAI's default
         ResponseFormat format = responseFormat(body.get("response_format"));
         if (!tools.isEmpty() && toolChoice.mode() != ToolChoice.Mode.NONE && !(format instanceof ResponseFormat.Text)) {
             throw ApiError.invalid("response_format", "a request may ask for tool calls or for a response format, not both; "
@@ -114,8 +119,10 @@ public record ChatCompletionRequest(
 
     private static SamplingParams sampling(JsonNode body, int defaultMaxTokens) {
         SamplingParams s = SamplingParams.DEFAULT.withMaxTokens(defaultMaxTokens);
+        String field = null; // the field being applied, named when the engine refuses its value
         try {
             if (present(body, "temperature")) {
+                field = "temperature";
                 double t = number(body, "temperature");
                 if (t < 0 || t > 2) {
                     throw ApiError.invalid("temperature", "temperature must be between 0 and 2, got " + t);
@@ -123,10 +130,12 @@ public record ChatCompletionRequest(
                 s = s.withTemperature(t);
             }
             if (present(body, "top_p")) {
+                field = "top_p";
                 s = s.withTopP(number(body, "top_p"));
             }
             String maxField = present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
             if (present(body, maxField)) {
+                field = maxField;
                 long max = integer(body, maxField);
                 if (max < 1) {
                     throw ApiError.invalid(maxField, maxField + " must be at least 1, got " + max);
@@ -134,13 +143,15 @@ public record ChatCompletionRequest(
                 s = s.withMaxTokens((int) Math.min(Integer.MAX_VALUE, max));
             }
             if (present(body, "seed")) {
+                field = "seed";
                 s = s.withSeed(integer(body, "seed"));
             }
             if (present(body, "stop")) {
+                field = "stop";
                 s = s.withStop(stop(body.get("stop")));
             }
         } catch (InferenceException.InvalidRequest e) {
-            throw ApiError.invalid(null, e.getMessage());
+            throw ApiError.invalid(field, e.getMessage());
         }
         return s;
     }

@@ -20,14 +20,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code POST /v1/chat/completions}. Runs on the event loop and never blocks: the router is
- * asynchronous, and tokens arriving on the model's decode thread are handed to the event loop.
+ * {@code POST /v1/chat/completions}. Never blocks the event loop: the request is read and its schemas
+ * compiled on a worker, the router is asynchronous, and tokens arriving on the model's decode thread
+ * are handed to the event loop.
  *
  * <p>Streaming policy. The router's confidence is known only when the answer is complete, so:
  * <ul>
@@ -61,29 +63,21 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         this.errors = errors;
     }
 
-    /**
-     * Bodies up to this size are read on the event loop; bigger ones (up to body-limit-bytes) on a worker:
-     * parsing a megabyte of JSON took over a second on a cold, busy JVM, and no other client may wait for it.
-     */
-    static final int INLINE_BODY_BYTES = 64 * 1024;
-
-    /** A request read and checked, with its response-cache key when it has one. */
-    private record Read(ChatCompletionRequest request, String cacheKey) {
-    }
-
     @Override
     public void handle(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() <= INLINE_BODY_BYTES) {
-            serve(ctx, read(ctx));
-            return;
-        }
-        ctx.vertx().executeBlocking(() -> read(ctx), false).onComplete(ar -> {
+        // Reading a request compiles its schemas, which costs in proportion to their size (up to a second
+        // for a body at the limit): that runs on a worker, so the event loop and /health stay free.
+        ctx.vertx().executeBlocking(() -> {
+            JsonNode body = parse(ctx);
+            checkMessageCount(body);
+            ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
+            return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
+        }, false).onComplete(read -> {
             try {
-                if (ar.failed()) {
-                    ctx.fail(ar.cause());
+                if (read.failed()) {
+                    ctx.fail(read.cause());
                 } else {
-                    serve(ctx, ar.result());
+                    answer(ctx, read.result().request(), read.result().cacheKey());
                 }
             } catch (RuntimeException e) {
                 ctx.fail(e);
@@ -91,19 +85,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         });
     }
 
-    private Read read(RoutingContext ctx) {
-        JsonNode body = parse(ctx);
-        checkMessageCount(body);
-        ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
-        return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
+    /** A checked request and its cache key ({@code null} when it is not cached). */
+    private record Read(ChatCompletionRequest request, String cacheKey) {
     }
 
-    private void serve(RoutingContext ctx, Read read) {
+    private void answer(RoutingContext ctx, ChatCompletionRequest request, String key) {
         if (ctx.response().closed()) {
-            return; // the client left while its body was read on a worker: nothing to route
+            return; // the client left while its request was read: nothing to generate for
         }
-        ChatCompletionRequest request = read.request();
-        String key = read.cacheKey();
         if (key != null) {
             ResponseCache.Entry hit = cache.get(key);
             if (hit != null) {
@@ -129,18 +118,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     private static JsonNode parse(RoutingContext ctx) {
-        Buffer buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) {
+        JsonNode body = RequestJson.parse(ctx.body().buffer());
+        if (body == null) {
             throw ApiError.invalid(null, "the request body is empty; send a JSON chat completion request");
         }
-        try {
-            return JSON.readTree(buffer.getBytes());
-        } catch (JsonProcessingException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        } catch (java.io.IOException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body could not be read: " + e.getMessage());
-        }
+        return body;
     }
 
     /** The state of one request/response, touched only on its event loop except for {@link #clientGone}. */
@@ -154,6 +136,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         private ChatCompletionJson json;
         private volatile boolean clientGone;
         private boolean live;
+        private boolean trailers;
         private boolean streamOpen;
         private boolean started;
         private boolean heldBack;
@@ -282,7 +265,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (request.includeUsage()) {
                 event(json.usageChunk(model, answer.usage()));
             }
-            if (live) {
+            if (trailers) {
                 response.trailers().set("x-cascade4j-escalated", Boolean.toString(decision.escalated()))
                         .set("x-cascade4j-confidence", confidence(decision));
             }
@@ -295,8 +278,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (decision != null) {
                 decisionHeaders(decision);
             } else {
-                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model())
-                        .putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model());
+                // HTTP/1.0 has no chunked encoding, so no trailers: the finish chunk carries the same facts.
+                trailers = ctx.request().version() != HttpVersion.HTTP_1_0;
+                if (trailers) {
+                    response.putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                }
             }
             response.setChunked(true)
                     .putHeader("Content-Type", "text/event-stream")

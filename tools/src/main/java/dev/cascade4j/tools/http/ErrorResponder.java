@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.router.RouterException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.UUID;
@@ -28,7 +30,28 @@ final class ErrorResponder {
 
     /** The failure handler of every route. */
     void handle(RoutingContext ctx) {
+        if (bodyUnreadable(ctx)) {
+            LOG.log(System.Logger.Level.DEBUG, "request body unreadable: " + ctx.failure());
+            send(ctx.response(), ApiError.invalid(null, "invalid_body", "the request body could not be read: its chunked "
+                    + "encoding is malformed or it ended early; send a Content-Length or well-formed chunks"));
+            // Vert.x flushes at the end of the read that brought the bad bytes, but closes the connection first
+            // on a decoding failure: without this flush the client would get no answer at all.
+            if (ctx.request().connection() instanceof VertxConnection connection) {
+                connection.flush();
+            }
+            return;
+        }
         send(ctx.response(), map(ctx.failure(), ctx.statusCode()));
+    }
+
+    /**
+     * A failure before the body was read. Every POST route reads the whole body before any handler of
+     * ours runs, so a failure there that is not ours comes from the transport: a malformed chunked
+     * encoding, or a connection cut mid-body. That is the client's doing, not an incident.
+     */
+    private static boolean bodyUnreadable(RoutingContext ctx) {
+        return ctx.failure() != null && !(ctx.failure() instanceof ApiError) && ctx.request().method() == HttpMethod.POST
+                && !ctx.request().isEnded();
     }
 
     ApiError map(Throwable failure, int statusCode) {

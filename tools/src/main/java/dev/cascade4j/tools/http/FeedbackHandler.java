@@ -1,12 +1,15 @@
 package dev.cascade4j.tools.http;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.router.Router;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * {@code POST /v1/feedback}: {@code {"id": "<subtask id>", "rating": "good"|"bad", "correction": "..."}}
@@ -14,23 +17,25 @@ import java.time.Duration;
  * answers. The server knows nothing of the log but its address, so the log may run in another JVM.
  */
 final class FeedbackHandler {
+    private static final System.Logger LOG = System.getLogger(FeedbackHandler.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(10_000);
 
     private FeedbackHandler() {
     }
 
     static void handle(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            ctx.fail(ApiError.invalid(null, "the body is not a JSON object: send {\"id\", \"rating\", \"correction\"}"));
-            return;
-        }
-        if (body == null) {
+        JsonNode parsed = RequestJson.parse(ctx.body().buffer());
+        if (parsed == null) {
             ctx.fail(ApiError.invalid(null, "the body is empty: send {\"id\", \"rating\", \"correction\"}"));
             return;
         }
+        if (!parsed.isObject()) {
+            ctx.fail(ApiError.invalid(null, "the body is not a JSON object: send {\"id\", \"rating\", \"correction\"}"));
+            return;
+        }
+        JsonObject body = new JsonObject(JSON.convertValue(parsed, MAP));
         ctx.vertx().eventBus().<JsonObject>request(Router.FEEDBACK_ADDRESS, body, DELIVERY).onComplete(reply -> {
             if (reply.succeeded()) {
                 ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(reply.result().body().encode());
@@ -48,11 +53,17 @@ final class FeedbackHandler {
                 case RECIPIENT_FAILURE -> switch (e.failureCode()) {
                     case 400 -> ApiError.invalid(null, e.getMessage());
                     case 404 -> ApiError.notFound("id", "unknown_record", e.getMessage());
-                    default -> new ApiError(503, "server_error", null, "query_log_unavailable", e.getMessage(), Duration.ofSeconds(5));
+                    default -> unavailable(e);
                 };
                 case ERROR -> e;
             });
         });
     }
 
+    // The log's reason names its files and folders: it goes to the server log, not to the client.
+    private static ApiError unavailable(ReplyException e) {
+        LOG.log(System.Logger.Level.WARNING, "feedback not stored: " + e.getMessage());
+        return new ApiError(503, "server_error", null, "query_log_unavailable",
+                "the query log could not store the feedback just now; retry later (the server log has the reason)", Duration.ofSeconds(5));
+    }
 }

@@ -8,13 +8,19 @@ import dev.cascade4j.tools.ToolExecutor;
 import dev.cascade4j.tools.ToolRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The OpenAI-compatible HTTP surface of cascade4j, on Vert.x Web: chat completions through a
@@ -34,6 +40,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final ServerConfig config;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
+    private final List<Supplier<String>> degradations;
     private final ResponseCache cache;
     private HttpServer server;
 
@@ -44,6 +51,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.tools = new ToolExecutor(b.tools, config.toolConcurrency());
         this.ready = b.ready != null ? b.ready : () -> !router.localModels().isEmpty() || !router.routes().isEmpty();
+        this.degradations = List.copyOf(b.degradations);
         this.cache = config.cacheEnabled() ? new ResponseCache(config.cacheMaxEntries(), config.cacheTtl(), metrics) : null;
     }
 
@@ -60,6 +68,8 @@ public final class OpenAiServer implements AutoCloseable {
         io.vertx.ext.web.Router web = io.vertx.ext.web.Router.router(vertx);
         ToolsHandler toolsHandler = new ToolsHandler(tools);
         ChatCompletionsHandler chat = new ChatCompletionsHandler(router, config, cache, errors);
+        SlowClientGuard slowClients = new SlowClientGuard(vertx, config.readTimeout(), config.idleTimeout());
+        web.route().handler(slowClients::onRequest);
 
         if (!config.apiKeys().isEmpty()) {
             ApiKeyHandler keys = new ApiKeyHandler(config.apiKeys());
@@ -75,7 +85,13 @@ public final class OpenAiServer implements AutoCloseable {
         web.get("/health").handler(ctx -> ToolsHandler.json(ctx, 200, JSON.createObjectNode().put("status", "up")));
         web.get("/ready").handler(ctx -> {
             boolean ok = ready.getAsBoolean();
-            ToolsHandler.json(ctx, ok ? 200 : 503, JSON.createObjectNode().put("status", ok ? "ready" : "loading"));
+            String degraded = ok ? degradation() : null;
+            ObjectNode status = JSON.createObjectNode().put("status", !ok ? "loading" : degraded != null ? "degraded" : "ready");
+            if (degraded != null) {
+                status.put("reason", degraded);
+            }
+            // degraded still answers requests (200), so a probe does not take a working server out of service
+            ToolsHandler.json(ctx, ok ? 200 : 503, status);
         });
         web.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -84,16 +100,68 @@ public final class OpenAiServer implements AutoCloseable {
             web.errorHandler(status, errors::handle);
         }
 
-        HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port());
-        return vertx.createHttpServer(options).requestHandler(web).listen().onSuccess(s -> {
+        // HTTP/1.1 only: with h2c on, Vert.x reports a connection only once its first headers are complete,
+        // and a client stalling in them could not be timed out (see SlowClientGuard)
+        HttpServerOptions options = new HttpServerOptions().setHost(config.bindHost()).setPort(config.port())
+                .setHttp2ClearTextEnabled(false);
+        return vertx.createHttpServer(options).connectionHandler(slowClients::onConnection).requestHandler(web)
+                .invalidRequestHandler(OpenAiServer::invalidRequest)
+                // What reaches here is a connection's trouble (a reset, a malformed body): the client's, not ours.
+                .exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "connection failed: " + e))
+                .listen().onSuccess(s -> {
             server = s;
             LOG.log(System.Logger.Level.INFO, "cascade4j serving on http://" + config.bindHost() + ":" + s.actualPort()
+                    + (ListeningAddresses.isWildcard(config.bindHost()) ? " (every interface, IPv4 and IPv6)" : "")
                     + (config.apiKeys().isEmpty() ? " (no API key)" : " (API key required)"));
         });
     }
 
+    private String degradation() {
+        List<String> reasons = new ArrayList<>();
+        for (Supplier<String> check : degradations) {
+            try {
+                String reason = check.get();
+                if (reason != null) {
+                    reasons.add(reason);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a readiness check failed", e);
+                reasons.add("a readiness check failed; see the server log");
+            }
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
+    }
+
+    /** A request Vert.x could not decode: the same statuses as its default, with an OpenAI-shaped body. */
+    private static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        LOG.log(System.Logger.Level.DEBUG, "undecodable request: " + cause);
+        ApiError error = switch (cause) {
+            case TooLongHttpLineException line -> new ApiError(414, "invalid_request_error", null, "uri_too_long",
+                    "the request line is longer than this server accepts; shorten the URL", null);
+            case TooLongHttpHeaderException headers -> new ApiError(431, "invalid_request_error", null, "headers_too_large",
+                    "the request headers are larger than this server accepts; send fewer or shorter headers", null);
+            case null, default -> ApiError.invalid(null, "invalid_http", "the request is not valid HTTP/1.1; check the request line and headers");
+        };
+        ErrorResponder.send(request.response().putHeader("Connection", "close"), error);
+        request.connection().close();
+    }
+
     public int port() {
         return server == null ? -1 : server.actualPort();
+    }
+
+    /**
+     * Every URL the server answers at: the bound host, or for a wildcard host (the default with an API
+     * key and no host) each address of each interface that is up. Reads the interfaces: not on an event loop.
+     */
+    public List<String> listeningOn() {
+        return server == null ? List.of() : ListeningAddresses.urls(config.bindHost(), server.actualPort());
+    }
+
+    /** Whether the server binds every interface rather than one address. */
+    public boolean bindsEveryInterface() {
+        return ListeningAddresses.isWildcard(config.bindHost());
     }
 
     public PrometheusMeterRegistry metrics() {
@@ -133,6 +201,7 @@ public final class OpenAiServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.defaults();
         private PrometheusMeterRegistry metrics;
         private BooleanSupplier ready;
+        private final List<Supplier<String>> degradations = new ArrayList<>();
 
         private Builder() {
         }
@@ -168,6 +237,16 @@ public final class OpenAiServer implements AutoCloseable {
         /** What /ready reports; by default, whether the router has any model or route. */
         public Builder ready(BooleanSupplier ready) {
             this.ready = ready;
+            return this;
+        }
+
+        /**
+         * A part that can fail without stopping the service (the query log, say): while {@code reason}
+         * returns a non-null text, /ready answers {@code {"status":"degraded","reason":...}} with 200. Called
+         * on the event loop at each probe, so it must only read state. May be called more than once.
+         */
+        public Builder degradedWhen(Supplier<String> reason) {
+            this.degradations.add(Objects.requireNonNull(reason, "reason"));
             return this;
         }
 

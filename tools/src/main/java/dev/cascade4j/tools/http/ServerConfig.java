@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  * @param defaultMaxTokens answer tokens when a request sets neither max_tokens nor max_completion_tokens
  * @param requestDeadline  time budget of one chat completion (the router cancels and escalates past it)
  * @param toolConcurrency  tools allowed to run at once through /v1/tools/{name}/invoke
+ * @param readTimeout      how long a client may take to send a request: a new connection's first headers,
+ *                         and each body once its headers are in; a slower client is cut off
+ * @param idleTimeout      how long a kept-alive connection may wait for its next request
  * @param maxMessages      most messages one chat completion may carry; more is a 400 before any work
  */
 public record ServerConfig(
@@ -39,6 +42,8 @@ public record ServerConfig(
         int defaultMaxTokens,
         Duration requestDeadline,
         int toolConcurrency,
+        Duration readTimeout,
+        Duration idleTimeout,
         int maxMessages) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -71,6 +76,12 @@ public record ServerConfig(
         if (toolConcurrency < 1) {
             throw new IllegalArgumentException("tool-concurrency must be at least 1, got " + toolConcurrency);
         }
+        if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("read-timeout must be a positive duration such as 30s, got " + readTimeout);
+        }
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle-timeout must be a positive duration such as 30s, got " + idleTimeout);
+        }
         if (maxMessages < 1) {
             throw new IllegalArgumentException("max-messages must be at least 1, got " + maxMessages);
         }
@@ -78,7 +89,7 @@ public record ServerConfig(
 
     public static ServerConfig defaults() {
         return new ServerConfig(null, DEFAULT_PORT, 1 << 20, List.of(), false, 10_000, Duration.ofMinutes(10),
-                1024, Duration.ofSeconds(60), 64, DEFAULT_MAX_MESSAGES);
+                1024, Duration.ofSeconds(60), 64, Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_MAX_MESSAGES);
     }
 
     /** The interface actually bound: the configured host, else local-only unless keys protect the server. */
@@ -112,39 +123,43 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withBodyLimitBytes(long n) {
-        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withCache(boolean enabled, long maxEntries, Duration ttl) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withDefaultMaxTokens(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, maxMessages);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withRequestDeadline(Duration d) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, maxMessages);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withToolConcurrency(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, maxMessages);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, readTimeout, idleTimeout, maxMessages);
+    }
+
+    public ServerConfig withTimeouts(Duration read, Duration idle) {
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, read, idle, maxMessages);
     }
 
     public ServerConfig withMaxMessages(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, n);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, n);
     }
 
     /** The file's shape: every key optional. */
@@ -157,6 +172,8 @@ public record ServerConfig(
             @com.fasterxml.jackson.annotation.JsonAlias("defaultMaxTokens") @com.fasterxml.jackson.annotation.JsonProperty("default-max-tokens") Integer defaultMaxTokens,
             @com.fasterxml.jackson.annotation.JsonAlias("requestDeadline") @com.fasterxml.jackson.annotation.JsonProperty("request-deadline") String requestDeadline,
             @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency,
+            @com.fasterxml.jackson.annotation.JsonAlias("readTimeout") @com.fasterxml.jackson.annotation.JsonProperty("read-timeout") String readTimeout,
+            @com.fasterxml.jackson.annotation.JsonAlias("idleTimeout") @com.fasterxml.jackson.annotation.JsonProperty("idle-timeout") String idleTimeout,
             @com.fasterxml.jackson.annotation.JsonAlias("maxMessages") @com.fasterxml.jackson.annotation.JsonProperty("max-messages") Integer maxMessages) {
 
         ServerConfig apply(ServerConfig d) {
@@ -171,6 +188,8 @@ public record ServerConfig(
                     defaultMaxTokens != null ? defaultMaxTokens : d.defaultMaxTokens(),
                     requestDeadline != null ? duration("request-deadline", requestDeadline) : d.requestDeadline(),
                     toolConcurrency != null ? toolConcurrency : d.toolConcurrency(),
+                    readTimeout != null ? duration("read-timeout", readTimeout) : d.readTimeout(),
+                    idleTimeout != null ? duration("idle-timeout", idleTimeout) : d.idleTimeout(),
                     maxMessages != null ? maxMessages : d.maxMessages());
         }
     }

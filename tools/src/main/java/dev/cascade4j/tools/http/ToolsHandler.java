@@ -39,14 +39,8 @@ final class ToolsHandler {
         if (executor.registry().find(name).isEmpty()) {
             throw ApiError.notFound("name", "tool_not_found", "no tool named '" + name + "'; GET /v1/tools lists them");
         }
-        JsonNode arguments;
-        Buffer body = ctx.body().buffer();
-        try {
-            arguments = body == null || body.length() == 0 ? JSON.createObjectNode() : JSON.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-            throw ApiError.invalid(null, "invalid_json", "the request body is not valid JSON: "
-                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
-        }
+        JsonNode parsed = RequestJson.parse(ctx.body().buffer());
+        JsonNode arguments = parsed == null ? JSON.createObjectNode() : parsed;
         Context context = Vertx.currentContext();
         executor.execute(name, arguments).whenComplete((result, error) -> context.runOnContext(v -> {
             if (error != null) {
