@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cascade4j.inference.GenerationRequest;
-import dev.cascade4j.router.config.LocalModelConfig;
-import dev.cascade4j.router.config.RouterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,15 +29,12 @@ class CancelTest {
     }
 
     static CascadeRouter router(TimedFakeModel model) {
-        RouterConfig config = RouterConfig.defaults().toBuilder()
-                .localModel(LocalModelConfig.of(RouterConfig.DEFAULT_MODEL).withName("timed").withMaxInFlight(16)).build();
-        return CascadeRouter.builder(vertx).config(config).localModel(RouterConfig.DEFAULT_MODEL, model)
+        return CascadeRouter.builder(vertx).config(RetryAfterTest.timedConfig(16)).localModel(RetryAfterTest.TIMED, model)
                 .embeddingModel(RetryAfterTest.FLAT).build();
     }
 
     static Subtask ask() {
-        return Subtask.of(GenerationRequest.builder().user("Say ok.").maxTokens(4).build()).withRouteHint("timed")
-                .withDeadline(Duration.ofMinutes(2));
+        return RetryAfterTest.ask();
     }
 
     @Test

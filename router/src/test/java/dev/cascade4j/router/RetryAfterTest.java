@@ -89,11 +89,9 @@ class RetryAfterTest {
     @Test
     void retryAfterUnderSaturationIsWithinTwiceTheWaitARetriedRequestSees() throws Exception {
         int maxInFlight = 16;
-        RouterConfig config = RouterConfig.defaults().toBuilder()
-                .localModel(LocalModelConfig.of(RouterConfig.DEFAULT_MODEL).withName("timed").withMaxInFlight(maxInFlight)).build();
+        RouterConfig config = timedConfig(maxInFlight);
         try (TimedFakeModel model = new TimedFakeModel(2, 250);
-             CascadeRouter router = CascadeRouter.builder(vertx).config(config).localModel(RouterConfig.DEFAULT_MODEL, model)
-                     .embeddingModel(FLAT).build()) {
+             CascadeRouter router = CascadeRouter.builder(vertx).config(config).localModel(TIMED, model).embeddingModel(FLAT).build()) {
             await(router.route(ask()));
             await(router.route(ask()));
 
@@ -133,8 +131,16 @@ class RetryAfterTest {
         }
     }
 
+    static final String TIMED = "timed";
+
+    /** The embedded routes on the fake model, with no large tier. */
+    static RouterConfig timedConfig(int maxInFlight) {
+        return RouterConfig.defaults().withSlm(TIMED).withoutLargeModels().toBuilder()
+                .localModel(LocalModelConfig.of(TIMED).withMaxInFlight(maxInFlight)).build();
+    }
+
     static Subtask ask() {
-        return Subtask.of(GenerationRequest.builder().user("Say ok.").maxTokens(4).build()).withRouteHint("timed")
+        return Subtask.of(GenerationRequest.builder().user("Say ok.").maxTokens(4).build()).withRouteHint(TIMED)
                 .withDeadline(Duration.ofMinutes(2));
     }
 

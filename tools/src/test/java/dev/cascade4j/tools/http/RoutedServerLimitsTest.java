@@ -33,12 +33,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server in front of the real router (classifier, routes, SmolLM2 with one sequence) under
+ * The server in front of the real router (classifier, routes, SmolLM2 with one sequence, no large tier) under
  * requests that cost by their size or are abandoned: a conversation past max-messages is refused before
  * any work, a huge one is prepared off the event loop while /health keeps answering, and clients that
  * leave before their answer never have their prompts processed.
  */
 class RoutedServerLimitsTest {
+    static final String SMOLLM = "smollm2-135m";
     static Vertx vertx;
     static CountingModel model;
     static CascadeRouter router;
@@ -48,10 +49,10 @@ class RoutedServerLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        model = new CountingModel(LocalModel.load(ModelStore.defaultStore().resolve(RouterConfig.DEFAULT_MODEL),
+        model = new CountingModel(LocalModel.load(ModelStore.defaultStore().resolve(SMOLLM),
                 LocalModelOptions.defaults().withParallelSequences(1).withContextPerSequence(2048)));
-        router = vertx.executeBlocking(() -> CascadeRouter.builder(vertx).config(RouterConfig.defaults())
-                .localModel(RouterConfig.DEFAULT_MODEL, model).build(), false).await(120, TimeUnit.SECONDS);
+        router = vertx.executeBlocking(() -> CascadeRouter.builder(vertx).config(RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels())
+                .localModel(SMOLLM, model).build(), false).await(120, TimeUnit.SECONDS);
         ServerConfig base = ServerConfig.defaults().withPort(0).withDefaultMaxTokens(32);
         strict = start(base);
         lenient = start(base.withMaxMessages(50_000));
@@ -136,7 +137,7 @@ class RoutedServerLimitsTest {
     void clientsThatLeaveBeforeTheirAnswerAreNeverPromptProcessed() throws Exception {
         int generationsBefore = model.generations.size();
         CompletableFuture<GenerationResult> running;
-        try (RawRequest blocker = new RawRequest(strict.port(), "smollm2", true, 2000, "Write a very long story about a dragon.")) {
+        try (RawRequest blocker = new RawRequest(strict.port(), router.localModels().getFirst(), true, 1500, "Write a very long story about a dragon.")) {
             blocker.awaitContent(3);
             running = model.generations.get(generationsBefore);
             int leaving = 6;
@@ -164,7 +165,10 @@ class RoutedServerLimitsTest {
         Http.Response r = new Http(strict.port(), null).post("/v1/chat/completions", next);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(200, r.status(), r.body());
-        System.out.printf("the request after 6 abandoned ones was answered in %d ms%n", millis);
+        GenerationResult followUp = model.generations.getLast().get(30, TimeUnit.SECONDS);
+        System.out.printf("the request after 6 abandoned ones was answered in %d ms, %.0f ms of it waiting for the model%n",
+                millis, followUp.timings().queuedMillis());
+        assertTrue(followUp.timings().queuedMillis() < 1000, "it waited behind nothing: " + followUp.timings());
         assertTrue(millis < 30_000, "served in " + millis + " ms");
     }
 
@@ -199,13 +203,15 @@ class RoutedServerLimitsTest {
 
         void awaitContent(int n) throws Exception {
             int seen = 0;
+            StringBuilder received = new StringBuilder();
             String line;
             while (seen < n && (line = in.readLine()) != null) {
+                received.append(line).append('\n');
                 if (line.startsWith("data: ") && line.contains("\"content\":\"") && !line.contains("\"role\"")) {
                     seen++;
                 }
             }
-            assertEquals(n, seen, "the stream ended early");
+            assertEquals(n, seen, "the stream ended early: " + received);
         }
 
         @Override
