@@ -34,8 +34,9 @@ public final class Encoder {
     }
 
     /**
-     * The text with control characters turned into spaces and unpaired surrogates (which are not
-     * characters and have no UTF-8 form) removed: what a client can send in JSON but an encoder cannot read.
+     * The text with control characters turned into spaces, and invisible format characters (a byte-order
+     * mark, zero-width and direction marks) and unpaired surrogates (which are not characters and have no
+     * UTF-8 form) removed: what a client can send in JSON but an encoder cannot read.
      * Line breaks stay: they separate an instruction from its material (see RouteClassifier's focus).
      */
     public static String readable(String text) {
@@ -46,7 +47,8 @@ public final class Encoder {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
-            boolean keep = pair || !(Character.isSurrogate(c) || Character.isISOControl(c) && c != '\n');
+            boolean invisible = Character.isSurrogate(c) || Character.getType(c) == Character.FORMAT;
+            boolean keep = pair || !(invisible || Character.isISOControl(c) && c != '\n');
             if (!keep && out == null) {
                 out = new StringBuilder(text.length()).append(text, 0, i);
             }
@@ -55,7 +57,7 @@ public final class Encoder {
                     out.append(c).append(text.charAt(i + 1));
                 } else if (keep) {
                     out.append(c);
-                } else if (!Character.isSurrogate(c)) {
+                } else if (!invisible) {
                     out.append(' ');
                 }
             }
@@ -70,7 +72,13 @@ public final class Encoder {
         if (text.isEmpty()) {
             return new float[model.dimension()];
         }
-        float[] v = model.embed(text).content().vector();
+        float[] v;
+        try {
+            v = model.embed(text).content().vector();
+        } catch (IllegalArgumentException nothingToRead) {
+            // The encoder's tokenizer found no token in it (e.g. only characters it skips): like empty text.
+            return new float[model.dimension()];
+        }
         double norm = 0;
         for (float x : v) {
             norm += x * x;

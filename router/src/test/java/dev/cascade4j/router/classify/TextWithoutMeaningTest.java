@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * surrogates) is out of scope without an embedding, and the encoder itself never throws on it.
  */
 class TextWithoutMeaningTest {
-    static final List<String> NOTHING = List.of("", "   ", "\u0001\u0002", "\udc00\ud800", "\t\n\r", "\u0000", " \u0007 \ud800 ");
+    static final List<String> NOTHING = List.of("", "   ", "\u0001\u0002", "\udc00\ud800", "\t\n\r", "\u0000", " \u0007 \ud800 ", "\ufeff", "\u202e\u200b");
 
     static Encoder encoder;
     static RouteClassifier classifier;

