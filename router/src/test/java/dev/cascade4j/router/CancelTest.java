@@ -59,14 +59,11 @@ class CancelTest {
 
     private static void assertCancelledUnserved(TimedFakeModel model, Router caller, CascadeRouter router) throws Exception {
         Future<RoutedAnswer> running = caller.route(ask());
+        awaitCount(() -> model.served.get() == 1, "the first subtask is being served");
         List<Subtask> leaving = List.of(ask(), ask(), ask());
         List<Future<RoutedAnswer>> futures = new ArrayList<>();
         leaving.forEach(s -> futures.add(caller.route(s)));
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (model.submitted.get() < 4 && System.nanoTime() < end) {
-            Thread.sleep(10); // until all four reached the model: one served, three waiting
-        }
-        assertEquals(4, model.submitted.get());
+        awaitCount(() -> model.submitted.get() == 4, "the other three wait in the model's queue");
         leaving.forEach(s -> caller.cancel(s.id()));
         for (Future<RoutedAnswer> f : futures) {
             try {
@@ -82,5 +79,15 @@ class CancelTest {
         assertEquals("ok", after.answer().text());
         assertEquals(2, model.served.get(), "only the first and the last subtask were served");
         caller.cancel("no-such-subtask"); // ignored
+    }
+
+    private static void awaitCount(java.util.function.BooleanSupplier reached, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!reached.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 }

@@ -12,14 +12,16 @@ import dev.cascade4j.inference.Usage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local model whose speed the test chooses: {@code parallel} server threads take requests in
  * arrival order and serve each for {@code serviceMillis}, answering "ok". Like the real engine, a
- * request cancelled while it waits is dropped unserved, and the timings say how long each waited
- * and was served.
+ * request cancelled while it waits is dropped unserved, one cancelled while served stops then, and the
+ * timings say how long each waited and was served.
  */
 final class TimedFakeModel implements LocalModel {
     private final ModelInfo info;
@@ -39,6 +41,7 @@ final class TimedFakeModel implements LocalModel {
     private final class Call implements Generation {
         final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
         final long submittedNanos = System.nanoTime();
+        final CountDownLatch stop = new CountDownLatch(1);
         volatile boolean cancelled;
 
         @Override
@@ -49,6 +52,7 @@ final class TimedFakeModel implements LocalModel {
         @Override
         public void cancel() {
             cancelled = true;
+            stop.countDown();
             if (waiting.remove(this)) {
                 result.complete(answer(FinishReason.CANCELLED, (System.nanoTime() - submittedNanos) / 1e6, 0));
             }
@@ -66,8 +70,8 @@ final class TimedFakeModel implements LocalModel {
                     continue;
                 }
                 served.incrementAndGet();
-                Thread.sleep(serviceMillis); // serving: this model's whole cost
-                call.result.complete(answer(FinishReason.STOP, queued, (System.nanoTime() - start) / 1e6));
+                boolean stopped = call.stop.await(serviceMillis, TimeUnit.MILLISECONDS); // serving: this model's whole cost
+                call.result.complete(answer(stopped ? FinishReason.CANCELLED : FinishReason.STOP, queued, (System.nanoTime() - start) / 1e6));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
