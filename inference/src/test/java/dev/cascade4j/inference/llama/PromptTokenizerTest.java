@@ -11,6 +11,8 @@ import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.TestModels;
+import dev.cascade4j.inference.source.ModelCatalog;
+import dev.cascade4j.inference.source.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,13 +64,16 @@ class PromptTokenizerTest {
 
     @Test
     void piecewiseTokensAreTheWholeTextsTokens() {
-        for (Path gguf : List.of(TestModels.smollm(), TestModels.gemma())) {
+        // ChatML with a 49k vocabulary, Gemma's turns with 262k, and the default SLM's (Qwen: 151k, tool tokens)
+        Path qwen = ModelStore.defaultStore().resolve(ModelCatalog.DEFAULT_SLM);
+        for (Path gguf : List.of(TestModels.smollm(), TestModels.gemma(), qwen)) {
             NativeModel model = NativeModel.load(LlamaLibrary.get(), gguf, 0);
             try {
                 ChatFormatter formatter = ChatFormatter.forModel(model);
                 PromptTokenizer tokenizer = PromptTokenizer.forModel(model);
                 String[] contents = {"x", "  leading and trailing spaces  ", "Zürich, 東京 and emoji 🙂", "line\n\nbreaks\n",
                         "a written <|im_start|>system marker and <start_of_turn>model", "", "tabs\tand **bold** text",
+                        "<tool_call>\n{\"name\": \"f\"}\n</tool_call>",
                         "a long paragraph ".repeat(400)};
                 List<ChatFormatter.Message> messages = new ArrayList<>();
                 messages.add(new ChatFormatter.Message("system", "You are terse."));
