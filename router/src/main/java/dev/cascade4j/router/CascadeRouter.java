@@ -46,7 +46,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -73,6 +72,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
     private final OutputJudge judge = new OutputJudge();
     private final SecondOpinion secondOpinion;
     private final RouterMetrics metrics;
+    private final Cancellations underWay = new Cancellations();
 
     private CascadeRouter(Builder b) {
         this.vertx = Objects.requireNonNull(b.vertx, "vertx");
@@ -165,7 +165,8 @@ public final class CascadeRouter implements Router, AutoCloseable {
         Objects.requireNonNull(subtask, "subtask");
         Context ctx = vertx.getOrCreateContext();
         Promise<RoutedAnswer> promise = Promise.promise();
-        Trip trip = new Trip(subtask, ctx, promise);
+        Trip trip = new Trip(subtask, ctx, promise, underWay.open(subtask.id()));
+        promise.future().onComplete(ar -> underWay.close(trip.call));
         ctx.runOnContext(v -> {
             try {
                 start(trip);
@@ -176,6 +177,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
         return promise.future();
     }
 
+    @Override
+    public void cancel(String subtaskId) {
+        underWay.cancel(subtaskId);
+    }
+
     // ---- the path of one subtask ----
 
     /** The state of one subtask on its way through the router; touched only on its context. */
@@ -183,6 +189,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         final Subtask subtask;
         final Context ctx;
         final Promise<RoutedAnswer> promise;
+        final Cancellations.Call call;
         final long startNanos = System.nanoTime();
         long modelNanos;
         Route route;
@@ -195,10 +202,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
         // The generation confidence the SLM's answer was judged with; NaN until it is judged.
         double judgedConfidence = Double.NaN;
 
-        Trip(Subtask subtask, Context ctx, Promise<RoutedAnswer> promise) {
+        Trip(Subtask subtask, Context ctx, Promise<RoutedAnswer> promise, Cancellations.Call call) {
             this.subtask = subtask;
             this.ctx = ctx;
             this.promise = promise;
+            this.call = call;
         }
     }
 
@@ -207,6 +215,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
     }
 
     private void start(Trip trip) {
+        trip.call.checkNotCancelled();
         String hint = trip.subtask.routeHint();
         if (hint != null) {
             Route named = config.route(hint);
@@ -232,7 +241,10 @@ public final class CascadeRouter implements Router, AutoCloseable {
         String text = classificationText(trip.subtask.request());
         RequestShape shape = RequestShape.of(trip.subtask.request());
         Classification known = classifier.cached(text, shape);
-        Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> classifier.classifyUncached(text, shape));
+        Future<Classification> classified = known != null ? Future.succeededFuture(known) : cpu.submit(() -> {
+            trip.call.checkNotCancelled();
+            return classifier.classifyUncached(text, shape);
+        });
         classified
                 .recover(e -> Future.failedFuture(e instanceof BoundedWorker.Full full
                         ? rejected("classifier", new RouterException.Overloaded("the router's classifier is busy (" + full.getMessage()
@@ -374,10 +386,14 @@ public final class CascadeRouter implements Router, AutoCloseable {
     }
 
     /**
-     * Generates on a local model: a slot of its in-flight bound, the engine's submit on a worker
-     * (it tokenizes and compiles the grammar), and a timer that cancels at the deadline.
+     * Generates on a local model: a slot of its in-flight bound, the engine's submit on a worker (it
+     * renders and tokenizes the prompt and compiles any grammar: work that grows with the request, never
+     * an event loop's), and a timer that cancels at the deadline. A cancelled subtask submits nothing.
      */
     private Future<SlmOutcome> generate(Trip trip, ModelSlot slot, GenerationRequest request) {
+        if (trip.call.cancelled()) {
+            return Future.failedFuture(new RouterException.Cancelled(trip.subtask.id()));
+        }
         if (!slot.tryAcquire()) {
             return Future.failedFuture(rejected(slot.name, slot.overloaded()));
         }
@@ -385,24 +401,13 @@ public final class CascadeRouter implements Router, AutoCloseable {
         // Model time starts when a worker hands the request to the engine: waiting for a worker is the router's.
         long[] began = new long[1];
         AtomicBoolean timedOut = new AtomicBoolean();
-        Callable<Generation> start = () -> {
-            began[0] = System.nanoTime();
-            return slot.model.submit(request);
-        };
-        // Compiling a grammar takes milliseconds: a worker's job. Without one, submit only tokenizes the
-        // prompt (microseconds) and queues it, which an event loop may do.
-        boolean grammar = request.wantsTools() || !(request.responseFormat() instanceof ResponseFormat.Text);
-        Future<Generation> started;
-        if (grammar) {
-            started = cpu.submit(start);
-        } else {
-            try {
-                started = Future.succeededFuture(start.call());
-            } catch (Exception e) {
-                started = Future.failedFuture(e);
-            }
-        }
-        return started
+        return cpu.submit(() -> {
+                    trip.call.checkNotCancelled();
+                    began[0] = System.nanoTime();
+                    Generation generation = slot.model.submit(request);
+                    trip.call.started(generation);
+                    return generation;
+                })
                 .compose(generation -> {
                     long remaining = Duration.between(Instant.now(), trip.subtask.expiresAt()).toMillis();
                     long timer;
@@ -419,7 +424,10 @@ public final class CascadeRouter implements Router, AutoCloseable {
                     return Future.fromCompletionStage(generation.result(), trip.ctx)
                             .andThen(ar -> vertx.cancelTimer(timer));
                 })
-                .map(result -> new SlmOutcome(result, timedOut.get() && result.finishReason() == FinishReason.CANCELLED, deadlineMillis))
+                .compose(result -> trip.call.cancelled() && !timedOut.get()
+                        ? Future.failedFuture(new RouterException.Cancelled(trip.subtask.id()))
+                        : Future.succeededFuture(new SlmOutcome(result, timedOut.get() && result.finishReason() == FinishReason.CANCELLED,
+                                deadlineMillis)))
                 .recover(e -> {
                     Throwable mapped = mapSlmError(e);
                     if (mapped instanceof RouterException.Overloaded o) {
@@ -430,10 +438,9 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 })
                 .andThen(ar -> {
                     slot.release();
-                    long elapsed = began[0] == 0 ? 0 : System.nanoTime() - began[0];
-                    trip.modelNanos += elapsed;
+                    trip.modelNanos += began[0] == 0 ? 0 : System.nanoTime() - began[0];
                     if (ar.succeeded() && !ar.result().timedOut()) {
-                        slot.observe(elapsed);
+                        slot.observe(ar.result().result());
                     }
                 });
     }
@@ -456,6 +463,10 @@ public final class CascadeRouter implements Router, AutoCloseable {
     }
 
     private void escalate(Trip trip, EscalationReason reason, String detail, GenerationResult slmAnswer) {
+        if (trip.call.cancelled()) {
+            fail(trip, new RouterException.Cancelled(trip.subtask.id()));
+            return;
+        }
         String target = trip.route != null && trip.route.escalateTo() != null ? trip.route.escalateTo() : config.escalation().defaultTarget();
         ChatModel model = target == null ? null : large.get(target);
         if (model == null) {
@@ -472,12 +483,17 @@ public final class CascadeRouter implements Router, AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        escalations.submit(() -> model.chat(chat)).onComplete(ar -> guard(trip, () -> {
+        escalations.submit(() -> {
+            trip.call.checkNotCancelled();
+            return model.chat(chat);
+        }).onComplete(ar -> guard(trip, () -> {
             long elapsed = System.nanoTime() - t0;
             trip.modelNanos += elapsed;
             if (ar.succeeded()) {
                 GenerationResult teacher = ChatTranslator.toGenerationResult(ar.result(), Duration.ofNanos(elapsed));
                 finish(trip, teacher, slmAnswer, teacher, true, reason, detail, target, false);
+            } else if (ar.cause() instanceof RouterException.Cancelled cancelled) {
+                fail(trip, cancelled);
             } else if (ar.cause() instanceof BoundedWorker.Full) {
                 fallback(trip, reason, detail, slmAnswer, "the escalation queue is full");
             } else {
@@ -612,12 +628,19 @@ public final class CascadeRouter implements Router, AutoCloseable {
                 return clip(messages.get(i).content());
             }
         }
-        return clip(String.join("\n", messages.stream().map(ChatMessage::content).toList()));
+        // Joined only up to what the classifier reads: the cached path runs on an event loop.
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < messages.size() && all.length() <= CLIP; i++) {
+            all.append(i == 0 ? "" : "\n").append(messages.get(i).content(), 0, Math.min(messages.get(i).content().length(), CLIP + 1));
+        }
+        return clip(all.toString());
     }
 
     // The encoder reads 256 word pieces at most; longer text only costs time.
+    private static final int CLIP = 2000;
+
     private static String clip(String text) {
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
+        return text.length() > CLIP ? text.substring(0, CLIP) : text;
     }
 
     @Override

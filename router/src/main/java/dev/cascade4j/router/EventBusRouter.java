@@ -55,6 +55,12 @@ public final class EventBusRouter implements Router {
                 });
     }
 
+    /** Tells the router verticles to cancel the subtask; the one routing it does (see {@link Router#cancel}). */
+    @Override
+    public void cancel(String subtaskId) {
+        vertx.eventBus().publish(RouterVerticle.CANCEL_ADDRESS, subtaskId);
+    }
+
     private static Throwable translate(Throwable e) {
         if (!(e instanceof ReplyException r)) {
             return e;

@@ -29,6 +29,15 @@ public interface Router {
      */
     Future<RoutedAnswer> route(Subtask subtask);
 
+    /**
+     * Cancels a subtask whose caller no longer wants the answer (e.g. its HTTP client disconnected):
+     * work not yet begun for it is skipped, a generation still queued is dropped without processing its
+     * prompt, a running one stops at its next token, and nothing escalates. Its {@link #route} future
+     * fails with {@link RouterException.Cancelled}. Ids not under way are ignored. Never blocks.
+     */
+    default void cancel(String subtaskId) {
+    }
+
     /** The configured routes, in configuration order. */
     List<RouteInfo> routes();
 

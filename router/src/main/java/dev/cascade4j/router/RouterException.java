@@ -40,4 +40,11 @@ public class RouterException extends RuntimeException {
             return retryAfter;
         }
     }
+
+    /** The caller cancelled the subtask (its client went away) before the answer; nothing further was done for it. */
+    public static final class Cancelled extends RouterException {
+        public Cancelled(String subtaskId) {
+            super("subtask " + subtaskId + " was cancelled by its caller before its answer");
+        }
+    }
 }

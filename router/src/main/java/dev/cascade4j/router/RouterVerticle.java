@@ -19,6 +19,12 @@ public final class RouterVerticle extends VerticleBase {
     /** Address answering with a {@link Info} (routes and local models). */
     public static final String INFO_ADDRESS = Router.ROUTE_ADDRESS + ".info";
 
+    /**
+     * Address taking the id of a subtask whose caller left (a plain string, published: the node that
+     * routes it cancels it, the others have nothing under that id).
+     */
+    public static final String CANCEL_ADDRESS = Router.ROUTE_ADDRESS + ".cancel";
+
     /** What a router serves, as {@link Router#routes()} and {@link Router#localModels()} give it. */
     public record Info(List<Router.RouteInfo> routes, List<String> localModels) {
     }
@@ -28,6 +34,7 @@ public final class RouterVerticle extends VerticleBase {
     private Router router;
     private MessageConsumer<Subtask> routeConsumer;
     private MessageConsumer<Object> infoConsumer;
+    private MessageConsumer<Object> cancelConsumer;
 
     private RouterVerticle(Function<Vertx, ? extends Router> factory, boolean owns) {
         this.factory = factory;
@@ -57,7 +64,8 @@ public final class RouterVerticle extends VerticleBase {
             routeConsumer = vertx.eventBus().consumer(Router.ROUTE_ADDRESS, this::onSubtask);
             infoConsumer = vertx.eventBus().consumer(INFO_ADDRESS,
                     m -> m.reply(new Info(router.routes(), router.localModels()), RouterCodecs.local()));
-            return routeConsumer.completion().compose(v -> infoConsumer.completion());
+            cancelConsumer = vertx.eventBus().consumer(CANCEL_ADDRESS, m -> router.cancel(String.valueOf(m.body())));
+            return routeConsumer.completion().compose(v -> infoConsumer.completion()).compose(v -> cancelConsumer.completion());
         });
     }
 
@@ -88,7 +96,7 @@ public final class RouterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> unregistered = routeConsumer == null ? Future.succeededFuture()
-                : routeConsumer.unregister().compose(v -> infoConsumer.unregister());
+                : routeConsumer.unregister().compose(v -> infoConsumer.unregister()).compose(v -> cancelConsumer.unregister());
         return unregistered.compose(v -> owns && router instanceof AutoCloseable c
                 ? vertx.executeBlocking(() -> {
                     c.close();

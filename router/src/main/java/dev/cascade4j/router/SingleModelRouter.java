@@ -23,6 +23,7 @@ public final class SingleModelRouter implements Router {
     private final LocalModel model;
     private final String name;
     private final Consumer<Generation> onStart;
+    private final Cancellations underWay = new Cancellations();
 
     public SingleModelRouter(LocalModel model) {
         this(model, g -> { });
@@ -41,15 +42,19 @@ public final class SingleModelRouter implements Router {
             return Future.failedFuture(new RouterException.UnknownRoute(subtask.routeHint(), List.of(name, Subtask.AUTO)));
         }
         Promise<RoutedAnswer> promise = Promise.promise();
+        Cancellations.Call call = underWay.open(subtask.id());
+        promise.future().onComplete(ar -> underWay.close(call));
         Thread.ofVirtual().name("cascade4j-submit").start(() -> {
             Generation generation;
             try {
+                call.checkNotCancelled();
                 generation = model.submit(subtask.request());
             } catch (RuntimeException e) {
                 promise.fail(map(e));
                 return;
             }
             onStart.accept(generation);
+            call.started(generation);
             generation.result().whenComplete((result, error) -> {
                 if (error != null) {
                     promise.fail(map(error));
@@ -62,6 +67,11 @@ public final class SingleModelRouter implements Router {
             });
         });
         return promise.future();
+    }
+
+    @Override
+    public void cancel(String subtaskId) {
+        underWay.cancel(subtaskId);
     }
 
     private static RuntimeException map(Throwable error) {

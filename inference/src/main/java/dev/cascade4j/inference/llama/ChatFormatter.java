@@ -117,7 +117,8 @@ final class ChatFormatter {
                 totalBytes += m.content().getBytes(StandardCharsets.UTF_8).length;
             }
             MemorySegment tmpl = arena.allocateFrom(template);
-            int capacity = 2 * totalBytes + 256;
+            // Room for the template's markup around every message, so many short messages are not formatted twice.
+            int capacity = 2 * totalBytes + 64 * messages.size() + 256;
             while (true) {
                 MemorySegment buf = arena.allocate(capacity);
                 int n = (int) lib.chatApplyTemplate.invokeExact(tmpl, chat, (long) messages.size(), openAssistantTurn, buf, capacity);

@@ -52,6 +52,8 @@ public final class LlamaLibrary {
     final MethodHandle vocabBos;
     final MethodHandle vocabEos;
     final MethodHandle vocabGetAddBos;
+    final MethodHandle vocabGetText;
+    final MethodHandle vocabGetAttr;
     final MethodHandle tokenize;
     final MethodHandle tokenToPiece;
     final MethodHandle chatApplyTemplate;
@@ -102,6 +104,8 @@ public final class LlamaLibrary {
         vocabBos = critical("llama_vocab_bos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         vocabEos = critical("llama_vocab_eos", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         vocabGetAddBos = critical("llama_vocab_get_add_bos", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+        vocabGetText = critical("llama_vocab_get_text", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        vocabGetAttr = critical("llama_vocab_get_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         tokenize = fn("llama_tokenize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_BOOLEAN, JAVA_BOOLEAN));
         tokenToPiece = critical("llama_token_to_piece", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_BOOLEAN));
         chatApplyTemplate = fn("llama_chat_apply_template", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_BOOLEAN, ADDRESS, JAVA_INT));

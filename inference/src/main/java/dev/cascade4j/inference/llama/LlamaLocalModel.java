@@ -36,6 +36,7 @@ public final class LlamaLocalModel implements LocalModel {
     private final NativeModel model;
     private final NativeContext context;
     private final ChatFormatter formatter;
+    private final PromptTokenizer tokenizer;
     private final LocalModelOptions options;
     private final ModelInfo info;
     private final int contextPerSequence;
@@ -59,6 +60,7 @@ public final class LlamaLocalModel implements LocalModel {
         int sequences = options.parallelSequences();
         this.context = new NativeContext(model, contextPerSequence * sequences, sequences, options.batchSize(), threads);
         this.formatter = ChatFormatter.forModel(model);
+        this.tokenizer = PromptTokenizer.forModel(model);
         this.waiting = new ArrayBlockingQueue<>(Math.max(1, options.queueCapacity()));
         this.slots = new Slot[sequences];
         for (int i = 0; i < sequences; i++) {
@@ -103,6 +105,8 @@ public final class LlamaLocalModel implements LocalModel {
             throw new InferenceException("model " + info.name() + " is closed");
         }
         Sequence sequence = prepare(request);
+        // A request cancelled while it waits leaves the queue at once: it is never prompt-processed.
+        sequence.whenDroppedUnstarted(() -> waiting.remove(sequence));
         if (!waiting.offer(sequence)) {
             sequence.fail(new InferenceException.Overloaded("model " + info.name() + " has " + waiting.size()
                     + " requests waiting (queueCapacity); try again shortly"));
@@ -134,7 +138,7 @@ public final class LlamaLocalModel implements LocalModel {
         if (toolInstructions != null && !systemSeen) {
             messages.addFirst(new ChatFormatter.Message("system", toolInstructions));
         }
-        int[] prompt = model.tokenize(formatter.format(messages), true);
+        int[] prompt = tokenizer.tokenize(formatter.format(messages));
         if (prompt.length >= contextPerSequence) {
             throw new InferenceException.InvalidRequest("prompt is " + prompt.length + " tokens but the context holds "
                     + contextPerSequence + " per request; shorten the conversation or load the model with a larger contextPerSequence");
@@ -187,7 +191,9 @@ public final class LlamaLocalModel implements LocalModel {
             active.forEach(s -> s.finish(FinishReason.CANCELLED));
             Sequence s;
             while ((s = waiting.poll()) != null) {
-                s.fail(new InferenceException("model " + info.name() + " was closed before this request started"));
+                if (s.claim()) {
+                    s.fail(new InferenceException("model " + info.name() + " was closed before this request started"));
+                }
             }
             scratch.close();
             context.close();
@@ -207,6 +213,9 @@ public final class LlamaLocalModel implements LocalModel {
 
     /** Gives the sequence a free slot whose KV cache holds the longest prefix of its prompt, or copies that prefix from another slot. */
     private void startSequence(Sequence s, List<Sequence> active) {
+        if (!s.claim()) {
+            return; // cancelled while waiting: already finished by its canceller
+        }
         if (s.isCancelled()) {
             s.finish(FinishReason.CANCELLED);
             return;

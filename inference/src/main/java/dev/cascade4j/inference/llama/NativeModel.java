@@ -162,6 +162,14 @@ final class NativeModel implements AutoCloseable {
      * control tokens written in the text (as chat templates write them).
      */
     int[] tokenize(String text, boolean special) {
+        return tokenize(text, special, special);
+    }
+
+    /**
+     * Tokenizes text; {@code addSpecial} adds the BOS (and whatever else the model adds around a text),
+     * {@code parseSpecial} reads control tokens written in the text.
+     */
+    int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(utf8.length + 1L);
@@ -169,7 +177,7 @@ final class NativeModel implements AutoCloseable {
             int capacity = utf8.length + 8;
             while (true) {
                 MemorySegment out = arena.allocate(JAVA_INT, capacity);
-                int n = (int) lib.tokenize.invokeExact(vocab, in, utf8.length, out, capacity, special, special);
+                int n = (int) lib.tokenize.invokeExact(vocab, in, utf8.length, out, capacity, addSpecial, parseSpecial);
                 if (n == Integer.MIN_VALUE) {
                     throw new InferenceException.InvalidRequest("text is too long to tokenize");
                 }
@@ -180,6 +188,25 @@ final class NativeModel implements AutoCloseable {
             }
         } catch (InferenceException e) {
             throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The token's own text as the vocabulary stores it (for control tokens, the literal marker such as {@code <|im_start|>}). */
+    String text(int token) {
+        try {
+            MemorySegment t = (MemorySegment) lib.vocabGetText.invokeExact(vocab, token);
+            return t.equals(MemorySegment.NULL) ? "" : t.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The token's {@code llama_token_attr} bits. */
+    int attributes(int token) {
+        try {
+            return (int) lib.vocabGetAttr.invokeExact(vocab, token);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

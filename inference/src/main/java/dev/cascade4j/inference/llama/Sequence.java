@@ -13,6 +13,7 @@ import dev.cascade4j.inference.Usage;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -32,6 +33,9 @@ final class Sequence implements Generation {
 
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private volatile boolean cancelled;
+    // Set once by whichever comes first: the decode thread starting the sequence, or a cancel while it waits.
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private volatile Runnable onDropped = () -> { };
 
     // Decode-thread state.
     int slot = -1;
@@ -71,9 +75,27 @@ final class Sequence implements Generation {
         return result;
     }
 
+    /**
+     * Stops the sequence. One still waiting for a slot ends here and now (CANCELLED, nothing generated)
+     * and leaves the queue, so its prompt is never processed; a running one stops at its next step.
+     */
     @Override
     public void cancel() {
         cancelled = true;
+        if (claimed.compareAndSet(false, true)) {
+            finish(FinishReason.CANCELLED);
+            onDropped.run();
+        }
+    }
+
+    /** What to run when a cancel takes the sequence before it started (remove it from the waiting queue). */
+    void whenDroppedUnstarted(Runnable action) {
+        this.onDropped = action;
+    }
+
+    /** The decode thread takes the sequence; false when a cancel took it first. */
+    boolean claim() {
+        return claimed.compareAndSet(false, true);
     }
 
     boolean isCancelled() {

@@ -42,8 +42,9 @@ import java.util.concurrent.CancellationException;
  * Tool calls are never streamed as raw text: an answer that opens a tool call is held back and sent
  * as OpenAI tool-call deltas (index, id and name, then the arguments in pieces).
  *
- * <p>A client that disconnects cancels its generation: the request's token listener throws once the
- * connection is gone, and the engine stops that sequence at its next token.
+ * <p>A client that disconnects cancels its subtask ({@link Router#cancel}): work not yet begun is
+ * skipped, a generation still waiting for a sequence is dropped before its prompt is processed, and a
+ * running one stops at its next token (the token listener also throws once the connection is gone).
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(ChatCompletionsHandler.class.getName());
@@ -68,6 +69,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         // for a body at the limit): that runs on a worker, so the event loop and /health stay free.
         ctx.vertx().executeBlocking(() -> {
             JsonNode body = parse(ctx);
+            checkMessageCount(body);
             ChatCompletionRequest request = ChatCompletionRequest.read(body, config.defaultMaxTokens());
             return new Read(request, cache != null && request.deterministic() ? ResponseCache.key(body) : null);
         }, false).onComplete(read -> {
@@ -102,6 +104,17 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         }
         Exchange exchange = new Exchange(ctx, request, key, null);
         exchange.start();
+    }
+
+    // Preparing a prompt costs time in proportion to its messages; a conversation past the bound is refused
+    // before any of that work (and in OpenAI's words for the same limit).
+    private void checkMessageCount(JsonNode body) {
+        JsonNode messages = body.get("messages");
+        if (messages != null && messages.isArray() && messages.size() > config.maxMessages()) {
+            throw ApiError.invalid("messages", "array_above_max_length", "messages has " + messages.size()
+                    + " entries; this server accepts at most " + config.maxMessages()
+                    + " (its max-messages setting): send fewer messages, e.g. drop or summarise the oldest turns");
+        }
     }
 
     private static JsonNode parse(RoutingContext ctx) {
@@ -142,7 +155,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         }
 
         void start() {
-            response.closeHandler(v -> clientGone = true);
+            // A client that leaves cancels its subtask: if its generation has not started, its prompt is never processed.
+            response.closeHandler(v -> {
+                clientGone = true;
+                if (subtaskId != null) {
+                    router.cancel(subtaskId);
+                }
+            });
             live = request.stream() && router.localModels().contains(request.model());
             TokenListener listener = text -> {
                 if (clientGone) {

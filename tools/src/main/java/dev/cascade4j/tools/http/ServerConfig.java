@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param readTimeout      how long a client may take to send a request: a new connection's first headers,
  *                         and each body once its headers are in; a slower client is cut off
  * @param idleTimeout      how long a kept-alive connection may wait for its next request
+ * @param maxMessages      most messages one chat completion may carry; more is a 400 before any work
  */
 public record ServerConfig(
         String host,
@@ -42,9 +43,12 @@ public record ServerConfig(
         Duration requestDeadline,
         int toolConcurrency,
         Duration readTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxMessages) {
 
     public static final int DEFAULT_PORT = 8080;
+    /** OpenAI's own bound on a conversation's length; far above what a small model's context holds. */
+    public static final int DEFAULT_MAX_MESSAGES = 2048;
 
     public ServerConfig {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
@@ -78,11 +82,14 @@ public record ServerConfig(
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle-timeout must be a positive duration such as 30s, got " + idleTimeout);
         }
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("max-messages must be at least 1, got " + maxMessages);
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(null, DEFAULT_PORT, 1 << 20, List.of(), false, 10_000, Duration.ofMinutes(10),
-                1024, Duration.ofSeconds(60), 64, Duration.ofSeconds(30), Duration.ofSeconds(30));
+                1024, Duration.ofSeconds(60), 64, Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_MAX_MESSAGES);
     }
 
     /** The interface actually bound: the configured host, else local-only unless keys protect the server. */
@@ -116,39 +123,43 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(h, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, p, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withBodyLimitBytes(long n) {
-        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, n, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, bodyLimitBytes, keys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withCache(boolean enabled, long maxEntries, Duration ttl) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, enabled, maxEntries, ttl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withDefaultMaxTokens(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, n, requestDeadline, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withRequestDeadline(Duration d) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, d, toolConcurrency, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withToolConcurrency(int n) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, readTimeout, idleTimeout);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, n, readTimeout, idleTimeout, maxMessages);
     }
 
     public ServerConfig withTimeouts(Duration read, Duration idle) {
-        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, read, idle);
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, read, idle, maxMessages);
+    }
+
+    public ServerConfig withMaxMessages(int n) {
+        return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, n);
     }
 
     /** The file's shape: every key optional. */
@@ -162,7 +173,8 @@ public record ServerConfig(
             @com.fasterxml.jackson.annotation.JsonAlias("requestDeadline") @com.fasterxml.jackson.annotation.JsonProperty("request-deadline") String requestDeadline,
             @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency,
             @com.fasterxml.jackson.annotation.JsonAlias("readTimeout") @com.fasterxml.jackson.annotation.JsonProperty("read-timeout") String readTimeout,
-            @com.fasterxml.jackson.annotation.JsonAlias("idleTimeout") @com.fasterxml.jackson.annotation.JsonProperty("idle-timeout") String idleTimeout) {
+            @com.fasterxml.jackson.annotation.JsonAlias("idleTimeout") @com.fasterxml.jackson.annotation.JsonProperty("idle-timeout") String idleTimeout,
+            @com.fasterxml.jackson.annotation.JsonAlias("maxMessages") @com.fasterxml.jackson.annotation.JsonProperty("max-messages") Integer maxMessages) {
 
         ServerConfig apply(ServerConfig d) {
             return new ServerConfig(
@@ -177,7 +189,8 @@ public record ServerConfig(
                     requestDeadline != null ? duration("request-deadline", requestDeadline) : d.requestDeadline(),
                     toolConcurrency != null ? toolConcurrency : d.toolConcurrency(),
                     readTimeout != null ? duration("read-timeout", readTimeout) : d.readTimeout(),
-                    idleTimeout != null ? duration("idle-timeout", idleTimeout) : d.idleTimeout());
+                    idleTimeout != null ? duration("idle-timeout", idleTimeout) : d.idleTimeout(),
+                    maxMessages != null ? maxMessages : d.maxMessages());
         }
     }
 

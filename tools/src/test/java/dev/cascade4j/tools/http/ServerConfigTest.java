@@ -28,6 +28,7 @@ class ServerConfigTest {
                 default-max-tokens: 128
                 request-deadline: PT2M
                 tool-concurrency: 8
+                max-messages: 100
                 """);
         ServerConfig c = ServerConfig.load(file);
         assertEquals(9090, c.port());
@@ -39,6 +40,7 @@ class ServerConfigTest {
         assertEquals(128, c.defaultMaxTokens());
         assertEquals(Duration.ofMinutes(2), c.requestDeadline());
         assertEquals(8, c.toolConcurrency());
+        assertEquals(100, c.maxMessages());
         assertEquals("0.0.0.0", c.bindHost(), "keys set and no host: all interfaces");
     }
 
@@ -48,6 +50,7 @@ class ServerConfigTest {
         assertEquals("127.0.0.1", c.bindHost());
         assertEquals("10.0.0.5", c.withHost("10.0.0.5").bindHost());
         assertEquals(ServerConfig.defaults().bodyLimitBytes(), c.bodyLimitBytes());
+        assertEquals(2048, c.maxMessages());
     }
 
     @Test
@@ -61,5 +64,8 @@ class ServerConfigTest {
         var port = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.load(Files.writeString(dir.resolve("c.yaml"), "port: 70000\n")));
         assertTrue(port.getMessage().contains("port"), port.getMessage());
+        var messages = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(Files.writeString(dir.resolve("d.yaml"), "max-messages: 0\n")));
+        assertTrue(messages.getMessage().contains("max-messages must be at least 1"), messages.getMessage());
     }
 }
