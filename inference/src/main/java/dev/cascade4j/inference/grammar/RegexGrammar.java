@@ -42,7 +42,7 @@ final class RegexGrammar {
 
     private static final CharSet DIGIT = CharSet.of('0', '9');
     private static final CharSet WORD = CharSet.of('0', '9', 'A', 'Z', 'a', 'z', '_', '_');
-    private static final CharSet SPACE = CharSet.of(' ', ' ', '\t', '\r', 0x0B, 0x0C);
+    private static final CharSet SPACE = CharSet.of(' ', ' ', '\t', '\r'); // \t \n \v \f \r
     private static final CharSet NOT_NEWLINE = CharSet.of('\n', '\n', '\r', '\r', 0x2028, 0x2029).negate();
 
     private final String src;
