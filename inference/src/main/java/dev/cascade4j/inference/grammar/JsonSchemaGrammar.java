@@ -93,6 +93,24 @@ public final class JsonSchemaGrammar {
         return List.copyOf(g.relaxations);
     }
 
+    /**
+     * Refuses a schema at the first keyword its grammar would relax, for strict callers of grammars built
+     * elsewhere (tool calls). A malformed schema is left to the grammar built next, which names the problem.
+     *
+     * @param pointerPrefix where the schema sits in the request, e.g. {@code /tools/get_weather/parameters}
+     */
+    public static void requireExact(JsonNode schema, String pointerPrefix) {
+        List<Relaxation> relaxed;
+        try {
+            relaxed = relaxations(schema);
+        } catch (InferenceException.UnsupportedSchema malformed) {
+            return;
+        }
+        if (!relaxed.isEmpty()) {
+            throw new InferenceException.UnsupportedSchema(pointerPrefix + relaxed.getFirst().pointer(), relaxed.getFirst().reason());
+        }
+    }
+
     /** Adds the rules for one schema under a name prefix; returns the rule that matches a value of this schema. */
     public static String appendRules(JsonNode schema, String prefix, StringBuilder grammar) {
         JsonSchemaGrammar g = new JsonSchemaGrammar(schema, false);
