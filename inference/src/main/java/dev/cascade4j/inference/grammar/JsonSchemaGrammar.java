@@ -208,15 +208,26 @@ public final class JsonSchemaGrammar {
         };
     }
 
+    /**
+     * The type a schema without "type" is generated as. Keywords of one type narrow it to that type:
+     * a subset of what the schema allows, so every answer still validates, and the keyword is enforced.
+     */
     private static String inferType(JsonNode s) {
-        if (s.has("properties") || s.has("required")) {
-            return "object";
-        }
-        if (s.has("items")) {
-            return "array";
+        for (var entry : INFERRED.entrySet()) {
+            for (String k : entry.getValue()) {
+                if (s.has(k)) {
+                    return entry.getKey();
+                }
+            }
         }
         return "any";
     }
+
+    private static final Map<String, List<String>> INFERRED = new LinkedHashMap<>(Map.of(
+            "object", List.of("properties", "required", "additionalProperties", "minProperties", "maxProperties", "propertyNames", "patternProperties"),
+            "array", List.of("items", "prefixItems", "minItems", "maxItems"),
+            "string", List.of("pattern", "minLength", "maxLength", "format"),
+            "number", List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")));
 
     /** Keywords no grammar here expresses: relaxed, and checked by validation after generation. */
     private static final Set<String> RELAXED = Set.of("not", "if", "then", "else", "dependentRequired", "dependentSchemas",
@@ -239,7 +250,10 @@ public final class JsonSchemaGrammar {
         if (strict) {
             throw new InferenceException.UnsupportedSchema(pointer, reason);
         }
-        relaxations.add(new Relaxation(pointer, reason));
+        Relaxation r = new Relaxation(pointer, reason);
+        if (!relaxations.contains(r)) { // a schema under a type list or anyOf is visited once per branch
+            relaxations.add(r);
+        }
     }
 
     private JsonNode merged(JsonNode parent, JsonNode alt, String key) {
@@ -539,6 +553,10 @@ public final class JsonSchemaGrammar {
             default -> null;
         };
         if (body != null) {
+            if (s.has("minLength") || s.has("maxLength")) {
+                relax(pointer + (s.has("minLength") ? "/minLength" : "/maxLength"), "the length of a string with format '" + format
+                        + "' is not enforced while generating; the format fixes its shape");
+            }
             return "\"\\\"\" " + body + " \"\\\"\"";
         }
         int min = s.path("minLength").asInt(0);

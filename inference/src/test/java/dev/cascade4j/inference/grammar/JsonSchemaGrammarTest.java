@@ -169,6 +169,17 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void keywordsOfOneTypeNarrowASchemaWithoutType() {
+        assertExact("{\"pattern\":\"^[A-Z]{3}$\"}", List.of("\"ABC\"", "\"abc\"", "\"ABCD\""));
+        Gbnf g = JsonSchemaGrammar.convert(json("{\"minimum\":0,\"maximum\":10}"));
+        assertTrue(GbnfMatcher.accepts(g, "7.5"));
+        assertFalse(GbnfMatcher.accepts(g, "11"));
+        assertFalse(GbnfMatcher.accepts(g, "\"x\""));
+        JsonNode nullableMultiple = json("{\"type\":[\"integer\",\"null\"],\"multipleOf\":3}");
+        assertEquals(1, JsonSchemaGrammar.relaxations(nullableMultiple).size(), "one relaxation per keyword, not per branch");
+    }
+
+    @Test
     void formatsHaveShapes() {
         Gbnf ip = JsonSchemaGrammar.convert(json("{\"type\":\"string\",\"format\":\"ipv4\"}"));
         assertTrue(GbnfMatcher.accepts(ip, "\"192.168.0.255\""));
