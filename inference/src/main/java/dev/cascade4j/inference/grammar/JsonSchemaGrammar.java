@@ -613,47 +613,95 @@ public final class JsonSchemaGrammar {
     }
 
     /**
-     * Bounded numbers are written without exponent, with the sign and the integer part held to the bounds.
-     * That is exact for a lower bound that is a whole number from 0 and no upper bound; otherwise a
-     * fraction can cross a bound (90.5 under a maximum of 90), which validation catches after generation.
+     * Bounded numbers are written without exponent. Negative and non-negative values are separate
+     * branches, each an integer part held to the bounds and an optional fraction. A whole-number bound
+     * is exact: below an inclusive maximum of 90 the integer part runs to 89 with any fraction, and 90
+     * itself has none. A fractional bound (0.5) holds only the integer part, and validation after
+     * generation checks the rest.
      */
     private String number(JsonNode s, String pointer) {
-        BigDecimal lo = numberBound(s, "minimum", "exclusiveMinimum", true);
-        BigDecimal hi = numberBound(s, "maximum", "exclusiveMaximum", false);
+        Bound lo = numberBound(s, "minimum", "exclusiveMinimum", true);
+        Bound hi = numberBound(s, "maximum", "exclusiveMaximum", false);
         if (lo == null && hi == null) {
             return "number";
         }
-        if (lo != null && hi != null && lo.compareTo(hi) > 0) {
-            throw new InferenceException.UnsupportedSchema(pointer, "the number range is empty (" + lo + " > " + hi + ")");
+        if (lo != null && hi != null && (lo.value().compareTo(hi.value()) > 0
+                || (lo.value().compareTo(hi.value()) == 0 && (lo.exclusive() || hi.exclusive())))) {
+            throw new InferenceException.UnsupportedSchema(pointer, "the number range is empty (" + lo.value() + " to " + hi.value() + ")");
         }
-        boolean exact = hi == null && s.has("minimum") && !s.has("exclusiveMinimum") && lo.signum() >= 0 && lo.stripTrailingZeros().scale() <= 0;
-        if (!exact) {
-            String key = List.of("exclusiveMaximum", "maximum", "exclusiveMinimum", "minimum").stream().filter(s::has).findFirst().orElseThrow();
-            relax(pointer + "/" + key, "bounds on a non-integer number are enforced only in sign and integer part while generating; "
-                    + "use an integer (e.g. cents or a percentage) for exact bounds");
-        }
-        String fraction = "( \".\" [0-9]{1,15} )?";
+        boolean[] exact = {true};
         List<String> alts = new ArrayList<>();
-        if (hi == null || hi.signum() >= 0) {
-            long from = lo == null ? 0 : clamp(lo.max(BigDecimal.ZERO).setScale(0, RoundingMode.FLOOR));
-            Long to = hi == null ? null : clamp(hi.setScale(0, RoundingMode.FLOOR));
-            alts.add(IntegerRange.grammar(from, to) + " " + fraction);
+        if (hi == null || hi.value().signum() > 0 || (hi.value().signum() == 0 && !hi.exclusive())) {
+            Bound from = lo == null || lo.value().signum() < 0 ? new Bound(BigDecimal.ZERO, false) : lo;
+            String m = magnitude(from, hi, exact);
+            if (m != null) {
+                alts.add(m);
+            }
         }
-        if (lo == null || lo.signum() < 0) {
-            // A negative number is "-" and a magnitude from |hi| (or 0) up to |lo|.
-            long from = hi == null || hi.signum() >= 0 ? 0 : clamp(hi.negate().setScale(0, RoundingMode.FLOOR));
-            Long to = lo == null ? null : clamp(lo.negate().setScale(0, RoundingMode.FLOOR));
-            alts.add("\"-\" " + IntegerRange.grammar(from, to) + " " + fraction);
+        if (lo == null || lo.value().signum() < 0) {
+            // A negative value is "-" and a magnitude from |hi| (or 0) to |lo|.
+            Bound from = hi == null || hi.value().signum() > 0 ? new Bound(BigDecimal.ZERO, false) : new Bound(hi.value().negate(), hi.exclusive());
+            String m = magnitude(from, lo == null ? null : new Bound(lo.value().negate(), lo.exclusive()), exact);
+            if (m != null) {
+                alts.add("\"-\" " + m);
+            }
         }
-        return "(" + String.join(" | ", alts) + ")";
+        if (!exact[0]) {
+            List<String> keys = List.of("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum");
+            String key = keys.stream().filter(k -> s.path(k).isNumber() && !new Bound(s.get(k).decimalValue(), false).whole()).findFirst()
+                    .orElseGet(() -> keys.stream().filter(s::has).findFirst().orElseThrow());
+            relax(pointer + "/" + key, "a number bound that is not a whole number is enforced only in sign and integer part while "
+                    + "generating; use a whole-number bound, or an integer (e.g. cents) for exact bounds");
+        }
+        if (alts.isEmpty()) {
+            throw new InferenceException.UnsupportedSchema(pointer, "no number lies within the bounds");
+        }
+        return alts.size() == 1 ? alts.getFirst() : "(" + String.join(" | ", alts) + ")";
     }
 
-    /** A bound of a number, inclusive or exclusive alike (the grammar does not tell them apart). */
-    private static BigDecimal numberBound(JsonNode s, String inclusive, String exclusive, boolean lower) {
-        BigDecimal b = s.path(inclusive).isNumber() ? s.get(inclusive).decimalValue() : null;
+    private record Bound(BigDecimal value, boolean exclusive) {
+        boolean whole() {
+            return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+        }
+    }
+
+    /** Non-negative numbers from one bound to the other (the upper may be open), or null when none. */
+    private static String magnitude(Bound from, Bound to, boolean[] exact) {
+        String fraction = " ( \".\" [0-9]{1,15} )?";
+        if (!from.whole() || (to != null && !to.whole())) {
+            exact[0] = false; // the integer part of a fractional bound, with some fraction, may fall outside it
+        }
+        long lo = clamp(from.value().setScale(0, RoundingMode.FLOOR));
+        boolean strictLo = from.exclusive() && from.whole();
+        Long hi = to == null ? null : clamp(to.value().setScale(0, RoundingMode.FLOOR));
+        // Integer parts strictly inside the bounds take any fraction.
+        long anyLo = strictLo ? lo + 1 : lo;
+        Long anyHi = to == null ? null : to.whole() ? hi - 1 : hi;
+        List<String> alts = new ArrayList<>();
+        if (anyHi == null || anyLo <= anyHi) {
+            alts.add(IntegerRange.grammar(anyLo, anyHi) + fraction);
+        }
+        // Above an exclusive lower bound, its own integer part needs a fraction that is not zero.
+        if (strictLo && (hi == null || lo <= (to.whole() ? hi - 1 : hi))) {
+            alts.add("\"" + lo + "\" \".\" \"0\"{0,13} [1-9] [0-9]{0,13}");
+        }
+        // An inclusive whole upper bound is reached exactly, without a fraction.
+        if (to != null && to.whole() && !to.exclusive() && hi >= lo && !(strictLo && hi == lo)) {
+            alts.add("\"" + hi + "\"");
+        }
+        return alts.isEmpty() ? null : alts.size() == 1 ? alts.getFirst() : "(" + String.join(" | ", alts) + ")";
+    }
+
+    /** The tighter of a number's inclusive and exclusive bound on one side (draft-04 booleans too). */
+    private static Bound numberBound(JsonNode s, String inclusive, String exclusive, boolean lower) {
+        Bound b = null;
+        if (s.path(inclusive).isNumber()) {
+            b = new Bound(s.get(inclusive).decimalValue(), s.path(exclusive).isBoolean() && s.get(exclusive).asBoolean());
+        }
         if (s.path(exclusive).isNumber()) {
-            BigDecimal e = s.get(exclusive).decimalValue();
-            b = b == null ? e : lower ? b.max(e) : b.min(e);
+            Bound e = new Bound(s.get(exclusive).decimalValue(), true);
+            int c = b == null ? 0 : e.value().compareTo(b.value());
+            b = b == null || (lower ? c >= 0 : c <= 0) ? e : b;
         }
         return b;
     }

@@ -40,7 +40,7 @@ class RelaxedSchemaJudgeTest {
     }
 
     static final ToolSpec MOVE = new ToolSpec("move_camera", "Point the camera", json("""
-            {"type":"object","properties":{"tilt":{"type":"number","minimum":-90,"maximum":90},
+            {"type":"object","properties":{"tilt":{"type":"number","minimum":-90,"maximum":89.5},
              "step":{"type":"integer","minimum":0,"maximum":400,"multipleOf":10}},"required":["tilt","step"]}"""));
 
     static GenerationResult calling(String args) {
@@ -51,10 +51,10 @@ class RelaxedSchemaJudgeTest {
     void aToolCallBreakingARelaxedKeywordEscalatesAsInvalidArguments() {
         List<String> relaxed = JsonSchemaGrammar.relaxations(MOVE.parameters()).stream().map(JsonSchemaGrammar.Relaxation::pointer).toList();
         assertEquals(List.of("/properties/tilt/maximum", "/properties/step/multipleOf"), relaxed);
-        GenerationRequest sent = GenerationRequest.builder().messages(List.of(ChatMessage.user("tilt 90.5 degrees, step 35")))
+        GenerationRequest sent = GenerationRequest.builder().messages(List.of(ChatMessage.user("tilt 89.7 degrees, step 35")))
                 .tools(List.of(MOVE)).toolChoice(ToolChoice.REQUIRED).build();
 
-        Verdict overTilt = judge.judge(null, sent, calling("{\"tilt\":90.5,\"step\":30}"));
+        Verdict overTilt = judge.judge(null, sent, calling("{\"tilt\":89.7,\"step\":30}"));
         assertEquals(EscalationReason.INVALID_TOOL_ARGUMENTS, overTilt.reason(), overTilt.detail());
         assertTrue(overTilt.detail().contains("tilt"), overTilt.detail());
 
