@@ -98,11 +98,11 @@ class ToolSchemaCorpusTest {
     @Test
     void callsUnderSchemasTheGrammarEnforcesAlwaysValidate() throws Exception {
         int checked = 0;
-        for (int i = 0; i < tools.size(); i += 8) {
+        for (int i = 0; i < tools.size(); i += 10) {
             ToolSpec t = tools.get(i);
             GenerationResult r = smollm.generate(GenerationRequest.builder()
                     .user("Call " + t.name() + " with realistic example arguments.")
-                    .tools(List.of(t)).toolChoice(ToolChoice.REQUIRED).maxTokens(120).build());
+                    .tools(List.of(t)).toolChoice(ToolChoice.REQUIRED).maxTokens(100).build());
             if (r.finishReason() != FinishReason.TOOL_CALLS) {
                 continue; // cut off at the token limit
             }
@@ -114,6 +114,6 @@ class ToolSchemaCorpusTest {
                         t.name() + ": " + r.toolCalls().getFirst().arguments() + " fails " + problems);
             }
         }
-        assertTrue(checked >= 6, checked + " calls completed");
+        assertTrue(checked >= 5, checked + " calls completed");
     }
 }
