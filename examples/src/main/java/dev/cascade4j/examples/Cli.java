@@ -37,9 +37,10 @@ public final class Cli {
     private static final String USAGE = """
             usage: ./cascade4j <command> [options]
 
-              chat [--model REF] [--prompt TEXT] [--system TEXT] [--json-schema FILE | --tools FILE]
+              chat [--model REF] [--prompt TEXT] [--system TEXT] [--json-schema FILE | --tools FILE] [--strict]
                    [--tool-choice auto|required|NAME] [--max-tokens N] [--temperature T] [--seed N]
-                                   answer one prompt (streamed), or chat on standard input without --prompt
+                                   answer one prompt (streamed), or chat on standard input without --prompt;
+                                   --strict refuses a schema with keywords the grammar cannot enforce exactly
               models pull [NAME|REF ...]
                                    fetch models into the cache (default: the cascade's %s and %s)
               models list          the catalogue, what is cached, and other cached models
@@ -192,7 +193,7 @@ public final class Cli {
     }
 
     // Options that take no value, besides every --no-*.
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("routing-only");
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("routing-only", "strict");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> out = new HashMap<>();
@@ -226,7 +227,8 @@ public final class Cli {
         SamplingParams sampling = SamplingParams.DEFAULT.withMaxTokens(intOption(o, "max-tokens", 256))
                 .withTemperature(Double.parseDouble(o.getOrDefault("temperature", "0")))
                 .withSeed(intOption(o, "seed", 0));
-        try (LocalModel model = LocalModel.load(gguf, LocalModelOptions.defaults().withParallelSequences(1))) {
+        LocalModelOptions options = LocalModelOptions.defaults().withParallelSequences(1).withStrictSchemas(o.containsKey("strict"));
+        try (LocalModel model = LocalModel.load(gguf, options)) {
             if (o.containsKey("prompt")) {
                 return answer(model, o, sampling, o.get("prompt"));
             }

@@ -11,6 +11,8 @@ package dev.cascade4j.inference;
  * @param grammarCandidates  most likely tokens offered to the grammar before falling back to the whole vocabulary
  * @param jumpForward        append tokens the grammar forces without sampling them one by one
  * @param gpuLayers          layers to offload to a GPU backend when one is loaded (-1 = all, 0 = none)
+ * @param strictSchemas      refuse a JSON schema (response format or tool parameters) with a keyword the grammar cannot
+ *                           enforce exactly, instead of relaxing it in the grammar and leaving it to validation after generation
  */
 public record LocalModelOptions(
         int contextPerSequence,
@@ -20,7 +22,8 @@ public record LocalModelOptions(
         int queueCapacity,
         int grammarCandidates,
         boolean jumpForward,
-        int gpuLayers) {
+        int gpuLayers,
+        boolean strictSchemas) {
 
     public LocalModelOptions {
         require(contextPerSequence >= 0, "contextPerSequence must be >= 0");
@@ -32,39 +35,43 @@ public record LocalModelOptions(
     }
 
     public static LocalModelOptions defaults() {
-        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0);
+        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0, false);
     }
 
     public LocalModelOptions withContextPerSequence(int n) {
-        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withParallelSequences(int n) {
-        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withThreads(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withBatchSize(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withQueueCapacity(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withGrammarCandidates(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withJumpForward(boolean on) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers, strictSchemas);
     }
 
     public LocalModelOptions withGpuLayers(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n, strictSchemas);
+    }
+
+    public LocalModelOptions withStrictSchemas(boolean on) {
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, on);
     }
 
     private static void require(boolean ok, String message) {

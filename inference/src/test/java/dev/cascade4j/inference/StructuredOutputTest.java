@@ -102,13 +102,12 @@ class StructuredOutputTest {
     }
 
     @Test
-    void unsupportedSchemasFailClearly() throws Exception {
-        var e = assertThrows(InferenceException.UnsupportedSchema.class,
-                () -> JsonSchemaGrammar.convert(JSON.readTree("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]+$\"}}}")));
-        assertEquals("/properties/code/pattern", e.pointer());
-        var e2 = assertThrows(InferenceException.UnsupportedSchema.class,
+    void schemasTheGrammarCannotMirrorRunRelaxedAndStrictModeRefusesThem() throws Exception {
+        JsonNode pattern = JSON.readTree("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]+$\"}}}");
+        assertEquals(List.of(), JsonSchemaGrammar.relaxations(pattern));
+        var missing = assertThrows(InferenceException.UnsupportedSchema.class,
                 () -> JsonSchemaGrammar.convert(JSON.readTree("{\"$ref\":\"#/$defs/missing\"}")));
-        assertTrue(e2.getMessage().contains("points at nothing"), e2.getMessage());
+        assertTrue(missing.getMessage().contains("points at nothing"), missing.getMessage());
         // Anything but a pointer into the schema gets one message, whatever it names.
         List<String> outside = new java.util.ArrayList<>();
         for (String ref : List.of("http://127.0.0.1:9/s.json", "/etc/hostname", "file:///nonexistent", "#anchor")) {
@@ -116,8 +115,26 @@ class StructuredOutputTest {
                     () -> JsonSchemaGrammar.convert(JSON.readTree("{\"$ref\":\"" + ref + "\"}"))).getMessage());
         }
         assertEquals(1, outside.stream().distinct().count(), outside.toString());
-        assertThrows(InferenceException.InvalidRequest.class, () -> smollm.submit(GenerationRequest.builder().user("x")
-                .responseFormat(ResponseFormat.jsonSchema(JSON.readTree("{\"type\":\"number\",\"minimum\":0.5}"))).build()));
+
+        JsonNode fractionalBound = JSON.readTree("{\"type\":\"number\",\"minimum\":0.5}");
+        JsonNode multipleOf = JSON.readTree("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"multipleOf\":5}},\"required\":[\"n\"]}");
+        GenerationResult relaxed = smollm.generate(GenerationRequest.builder().user("Give a number.")
+                .responseFormat(ResponseFormat.jsonSchema(fractionalBound)).maxTokens(8).build());
+        assertTrue(relaxed.usage().completionTokens() >= 1, "a relaxed schema runs; validation after generation checks the bound");
+        try (LocalModel strict = LocalModel.load(TestModels.smollm(),
+                LocalModelOptions.defaults().withContextPerSequence(512).withParallelSequences(1).withStrictSchemas(true))) {
+            var e = assertThrows(InferenceException.UnsupportedSchema.class, () -> strict.submit(GenerationRequest.builder().user("x")
+                    .responseFormat(ResponseFormat.jsonSchema(fractionalBound)).build()));
+            assertEquals("/minimum", e.pointer());
+            var t = assertThrows(InferenceException.UnsupportedSchema.class, () -> strict.submit(GenerationRequest.builder().user("x")
+                    .tools(List.of(new ToolSpec("count", "Count in fives", multipleOf))).toolChoice(ToolChoice.REQUIRED).build()));
+            assertEquals("/tools/count/parameters/properties/n/multipleOf", t.pointer());
+            assertTrue(t.getMessage().contains("cannot be enforced"), t.getMessage());
+            GenerationResult exact = strict.generate(GenerationRequest.builder().user("A number please.")
+                    .responseFormat(ResponseFormat.jsonSchema(JSON.readTree("{\"type\":\"integer\",\"minimum\":-90,\"maximum\":400}")))
+                    .maxTokens(8).build());
+            assertTrue(exact.usage().completionTokens() >= 1, "strict mode takes what the grammar enforces exactly");
+        }
     }
 
     static final List<ToolSpec> TOOLS = List.of(

@@ -149,6 +149,9 @@ public final class LlamaLocalModel implements LocalModel {
         Function<String, List<ToolCall>> parser = null;
         boolean freeText = false;
         if (request.wantsTools()) {
+            if (options.strictSchemas()) {
+                request.tools().forEach(t -> JsonSchemaGrammar.requireExact(t.parameters(), "/tools/" + t.name() + "/parameters"));
+            }
             grammar = ToolCallFormat.grammar(request.tools(), request.toolChoice(), request.parallelToolCalls());
             parser = ToolCallFormat::parse;
             freeText = request.toolChoice().mode() == ToolChoice.Mode.AUTO;
@@ -156,7 +159,7 @@ public final class LlamaLocalModel implements LocalModel {
             switch (request.responseFormat()) {
                 case ResponseFormat.Text t -> freeText = true;
                 case ResponseFormat.JsonObject j -> grammar = JsonSchemaGrammar.convert(JsonNodeFactory.instance.objectNode().put("type", "object"));
-                case ResponseFormat.JsonSchema s -> grammar = JsonSchemaGrammar.convert(s.schema());
+                case ResponseFormat.JsonSchema s -> grammar = JsonSchemaGrammar.convert(s.schema(), options.strictSchemas());
                 case ResponseFormat.Grammar g -> grammar = new Gbnf(g.gbnf(), g.root());
             }
         }

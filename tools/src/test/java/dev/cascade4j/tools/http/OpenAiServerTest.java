@@ -405,7 +405,7 @@ class OpenAiServerTest {
     }
 
     @Test
-    void schemaThatDoesNotCompileIs400() {
+    void schemaThatIsInvalidOrUnsatisfiableIs400() {
         ObjectNode wrongType = chat("auto", "hi");
         wrongType.putObject("response_format").put("type", "json_schema").putObject("json_schema").put("name", "x")
                 .putObject("schema").put("type", 12);
@@ -414,11 +414,18 @@ class OpenAiServerTest {
         badTool.set("tools", JSON.createArrayNode().add(readJson(
                 "{\"type\":\"function\",\"function\":{\"name\":\"t\",\"parameters\":{\"type\":\"object\",\"required\":\"all\"}}}")));
         assertError(http.post("/v1/chat/completions", badTool), 400, "tools[0].function.parameters", "invalid_schema", "schema");
-        // Valid JSON schema, but nothing the grammar can enforce: the engine's pointer comes back.
+        // Valid JSON schema that no value satisfies: the engine's pointer comes back.
+        ObjectNode empty = chat("auto", "hi");
+        empty.putObject("response_format").put("type", "json_schema").putObject("json_schema").put("name", "x")
+                .set("schema", readJson("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":5,\"maximum\":4}}}"));
+        assertError(http.post("/v1/chat/completions", empty), 400, null, "invalid_schema", "/properties/n");
+        // A pattern and bounds a real tool uses are enforced, not refused.
         ObjectNode pattern = chat("auto", "hi");
         pattern.putObject("response_format").put("type", "json_schema").putObject("json_schema").put("name", "x")
-                .set("schema", readJson("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"}}}"));
-        assertError(http.post("/v1/chat/completions", pattern), 400, null, "invalid_schema", "/properties/code");
+                .set("schema", readJson("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"},"
+                        + "\"n\":{\"type\":\"integer\",\"maximum\":400}},\"required\":[\"code\",\"n\"]}"));
+        var ok = http.post("/v1/chat/completions", pattern);
+        assertEquals(200, ok.status(), ok.body());
     }
 
     @Test
