@@ -191,9 +191,11 @@ class CascadeRouterTest {
 
     @Test
     void outputThatFailsTheRoutesSchemaEscalates() throws Exception {
-        // The grammar enforces the shape; the ipv4 format is checked only by validation.
+        // The grammar enforces the enum; "not" is checked only after generation, and no value the grammar
+        // allows passes it, so whatever the model picks fails validation on every CPU.
         JsonNode schema = JSON.readTree("""
-                {"type":"object","properties":{"server":{"type":"string","maxLength":40,"format":"ipv4"}},"required":["server"]}""");
+                {"type":"object","properties":{"server":{"type":"string","enum":["atlas","basement"],
+                 "not":{"enum":["atlas","basement"]}}},"required":["server"]}""");
         try (CascadeRouter router = router(withTeacher("extract", r -> r.outputSchema(schema).minGenerationConfidence(0)))) {
             RoutedAnswer a = await(router.route(subtask(ask(
                     "Extract the server from this note: the nightly backup runs on the machine called atlas in the basement.", 40))
@@ -208,9 +210,10 @@ class CascadeRouterTest {
 
     @Test
     void toolArgumentsThatFailTheToolsSchemaEscalate() throws Exception {
+        // As above: the grammar forces one of the enum's addresses, which the relaxed "not" then rejects.
         ToolSpec notify = new ToolSpec("notify", "Send a message to an email address", JSON.readTree("""
-                {"type":"object","properties":{"email":{"type":"string","maxLength":40,"format":"email"},
-                 "message":{"type":"string","maxLength":60}},"required":["email","message"]}"""));
+                {"type":"object","properties":{"email":{"type":"string","enum":["bob@example.com"],"not":{"const":"bob@example.com"}},
+                 "message":{"type":"string","maxLength":40}},"required":["email","message"]}"""));
         try (CascadeRouter router = router(withTeacher("tool_call", r -> r.minGenerationConfidence(0)))) {
             GenerationRequest request = GenerationRequest.builder().user("Tell Bob that the build failed.")
                     .tools(List.of(notify)).toolChoice(ToolChoice.REQUIRED).maxTokens(60).build();
