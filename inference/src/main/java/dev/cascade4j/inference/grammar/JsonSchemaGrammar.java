@@ -412,8 +412,7 @@ public final class JsonSchemaGrammar {
                     + " declared ones, which are not generated; declare more properties or lower minProperties");
             minProps = members.size();
         }
-        Counts counts = new Counts(minProps, maxProps, members.stream().map(Member::required).toList());
-        return "\"{\" " + members(members, counts, 0, 0, name, new java.util.HashMap<>()) + " \"}\"";
+        return "\"{\" " + members(members, Counts.of(minProps, maxProps, members), name) + " \"}\"";
     }
 
     private Member member(String key, JsonNode schema, String pointer, String name, boolean required) {
@@ -442,44 +441,75 @@ public final class JsonSchemaGrammar {
     /**
      * How many members an object may have; counts are tracked only up to {@code cap} (one past the
      * largest count that matters), so without minProperties/maxProperties a state is just "first or not".
+     *
+     * @param requiredFrom the number of required members from each index on (one more entry than members)
      */
-    private record Counts(int min, int max, List<Boolean> required) {
+    private record Counts(int min, int max, int[] requiredFrom) {
+        static Counts of(int min, int max, List<Member> members) {
+            int[] requiredFrom = new int[members.size() + 1];
+            for (int i = members.size() - 1; i >= 0; i--) {
+                requiredFrom[i] = requiredFrom[i + 1] + (members.get(i).required() ? 1 : 0);
+            }
+            return new Counts(min, max, requiredFrom);
+        }
+
         int cap() {
             return max >= 0 ? max + 1 : Math.max(min, 1);
         }
 
+        /** Whether, after {@code k} members, the members from index {@code i} on can still make a valid count. */
         boolean feasible(int i, int k) {
-            long stillRequired = required.subList(i, required.size()).stream().filter(r -> r).count();
-            return (max < 0 || k + stillRequired <= max) && k + (required.size() - i) >= min;
+            int remaining = requiredFrom.length - 1 - i;
+            return (max < 0 || k + requiredFrom[i] <= max) && k + remaining >= min;
         }
     }
 
-    /** Members from index i on, in order, after k members; optional ones may be left out. */
-    private String members(List<Member> all, Counts counts, int i, int k, String name, Map<String, String> memo) {
-        if (i == all.size()) {
-            return "";
+    /**
+     * The members in order, optional ones possibly left out, as a chain of rules: one per member and
+     * count state. Built from the last member back to the first, without recursion, so that an object
+     * with thousands of properties costs time linear in their number and no stack.
+     */
+    private String members(List<Member> all, Counts counts, String name) {
+        int n = all.size();
+        int cap = counts.cap();
+        boolean[][] reachable = new boolean[n + 1][cap + 1];
+        reachable[0][0] = true;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k <= cap; k++) {
+                if (reachable[i][k]) {
+                    if (counts.feasible(i + 1, k + 1)) {
+                        reachable[i + 1][Math.min(k + 1, cap)] = true;
+                    }
+                    if (!all.get(i).required() && counts.feasible(i + 1, k)) {
+                        reachable[i + 1][k] = true;
+                    }
+                }
+            }
         }
-        int state = Math.min(k, counts.cap());
-        String memoKey = i + "/" + state;
-        String known = memo.get(memoKey);
-        if (known != null) {
-            return known;
+        String[] next = new String[cap + 1];
+        java.util.Arrays.fill(next, "");
+        for (int i = n - 1; i >= 0; i--) {
+            String[] here = new String[cap + 1];
+            Member m = all.get(i);
+            for (int k = 0; k <= cap; k++) {
+                if (!reachable[i][k]) {
+                    continue;
+                }
+                String self = (k == 0 ? "" : "\",\" ") + m.key() + " " + m.value();
+                String withSelf = counts.feasible(i + 1, k + 1) ? (self + " " + next[Math.min(k + 1, cap)]).strip() : null;
+                String without = !m.required() && counts.feasible(i + 1, k) ? next[k] : null;
+                if (without == null) {
+                    here[k] = withSelf; // a reachable state has at least one feasible way on
+                } else if (withSelf == null) {
+                    here[k] = without;
+                } else {
+                    String suffix = counts.min() > 0 || counts.max() >= 0 ? "-" + k : (k == 0 ? "-first" : "");
+                    here[k] = ruleFor(name + "-m" + i + suffix, without.isEmpty() ? "(" + withSelf + ")?" : "(" + withSelf + ") | (" + without + ")");
+                }
+            }
+            next = here;
         }
-        Member m = all.get(i);
-        String self = (k == 0 ? "" : "\",\" ") + m.key() + " " + m.value();
-        String withSelf = counts.feasible(i + 1, k + 1) ? (self + " " + members(all, counts, i + 1, k + 1, name, memo)).strip() : null;
-        String without = !m.required() && counts.feasible(i + 1, k) ? members(all, counts, i + 1, k, name, memo) : null;
-        String body;
-        if (without == null) {
-            body = withSelf; // the caller only comes here when one of the two is feasible
-        } else if (withSelf == null) {
-            body = without;
-        } else {
-            String suffix = counts.min() > 0 || counts.max() >= 0 ? "-" + state : (k == 0 ? "-first" : "");
-            body = ruleFor(name + "-m" + i + suffix, without.isEmpty() ? "(" + withSelf + ")?" : "(" + withSelf + ") | (" + without + ")");
-        }
-        memo.put(memoKey, body);
-        return body;
+        return n == 0 ? "" : next[0];
     }
 
     private String array(JsonNode s, String pointer, String name) {

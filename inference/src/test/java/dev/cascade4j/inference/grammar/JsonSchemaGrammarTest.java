@@ -51,6 +51,26 @@ class JsonSchemaGrammarTest {
             "12345", "12345-6789", "12345-678", "foo.bar.baz", "foo..bar", "~ !", "éé", "e", "A B C");
 
     @Test
+    void anObjectWithThousandsOfOptionalPropertiesConvertsWithoutDeepRecursion() throws Exception {
+        var properties = JSON.createObjectNode();
+        for (int i = 0; i < 20_000; i++) {
+            properties.putObject("p" + i).put("type", "string").put("maxLength", 5);
+        }
+        JsonNode schema = JSON.createObjectNode().put("type", "object").set("properties", properties);
+        Gbnf g = JsonSchemaGrammar.convert(schema);
+        assertTrue(g.text().contains("p19999"), "every property is in the grammar");
+        JsonNode three = JSON.readTree("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"},"
+                + "\"c\":{\"type\":\"integer\"}},\"required\":[\"b\"],\"minProperties\":2}");
+        Gbnf small = JsonSchemaGrammar.convert(three);
+        for (String v : List.of("{\"a\":1,\"b\":2}", "{\"b\":2,\"c\":3}", "{\"a\":1,\"b\":2,\"c\":3}")) {
+            assertTrue(GbnfMatcher.accepts(small, v), v + "\n" + small.text());
+        }
+        for (String v : List.of("{\"b\":2}", "{\"a\":1,\"c\":3}", "{}")) {
+            assertFalse(GbnfMatcher.accepts(small, v), v + "\n" + small.text());
+        }
+    }
+
+    @Test
     void patternsMatchExactlyWhatTheRegexMatches() throws Exception {
         for (String p : PATTERNS) {
             JsonNode schema = JSON.createObjectNode().put("type", "string").put("pattern", p);
