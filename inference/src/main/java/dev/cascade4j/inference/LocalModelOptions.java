@@ -11,6 +11,7 @@ package dev.cascade4j.inference;
  * @param grammarCandidates  most likely tokens offered to the grammar before falling back to the whole vocabulary
  * @param jumpForward        append tokens the grammar forces without sampling them one by one
  * @param gpuLayers          layers to offload to a GPU backend when one is loaded (-1 = all, 0 = none)
+ * @param promptFormat       the model's own chat template or the generic layout; {@link PromptFormat#AUTO} = the family's default
  */
 public record LocalModelOptions(
         int contextPerSequence,
@@ -20,7 +21,8 @@ public record LocalModelOptions(
         int queueCapacity,
         int grammarCandidates,
         boolean jumpForward,
-        int gpuLayers) {
+        int gpuLayers,
+        PromptFormat promptFormat) {
 
     public LocalModelOptions {
         require(contextPerSequence >= 0, "contextPerSequence must be >= 0");
@@ -29,42 +31,47 @@ public record LocalModelOptions(
         require(batchSize >= 16, "batchSize must be >= 16");
         require(queueCapacity >= 0, "queueCapacity must be >= 0");
         require(grammarCandidates >= 1, "grammarCandidates must be >= 1");
+        promptFormat = promptFormat == null ? PromptFormat.AUTO : promptFormat;
     }
 
     public static LocalModelOptions defaults() {
-        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0);
+        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0, PromptFormat.AUTO);
     }
 
     public LocalModelOptions withContextPerSequence(int n) {
-        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withParallelSequences(int n) {
-        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withThreads(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withBatchSize(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withQueueCapacity(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withGrammarCandidates(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withJumpForward(boolean on) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers, promptFormat);
     }
 
     public LocalModelOptions withGpuLayers(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n, promptFormat);
+    }
+
+    public LocalModelOptions withPromptFormat(PromptFormat format) {
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, format);
     }
 
     private static void require(boolean ok, String message) {
