@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ChatFormatter {
     static final String PLAIN = "plain";
+    /** The name of the layout when the model's own Jinja template renders the prompt. */
+    static final String JINJA = "jinja";
     private static final System.Logger LOG = System.getLogger(ChatFormatter.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Families whose own template measured better than the generic layout on the labelled tool-call items. */
@@ -37,19 +39,22 @@ final class ChatFormatter {
     private final LlamaLibrary lib;
     private final String template;
     private final String name;
+    private final String genericName;
     private final ChatTemplate jinja;
     private final String modelName;
     private final String bosText;
     private final AtomicBoolean fallbackLogged = new AtomicBoolean();
 
     private ChatFormatter(LlamaLibrary lib, String template, String name) {
-        this(lib, template, name, null, "", null);
+        this(lib, template, name, name, null, "", null);
     }
 
-    private ChatFormatter(LlamaLibrary lib, String template, String name, ChatTemplate jinja, String modelName, String bosText) {
+    private ChatFormatter(LlamaLibrary lib, String template, String name, String genericName, ChatTemplate jinja, String modelName,
+                          String bosText) {
         this.lib = lib;
         this.template = template;
         this.name = name;
+        this.genericName = genericName;
         this.jinja = jinja;
         this.modelName = modelName;
         this.bosText = bosText;
@@ -82,7 +87,7 @@ final class ChatFormatter {
             return generic;
         }
         String bos = model.addsBos() ? tokenText(model, bosId(model)) : null;
-        return new ChatFormatter(model.lib, generic.template, generic.name, jinja, modelName, bos);
+        return new ChatFormatter(model.lib, generic.template, JINJA, generic.name, jinja, modelName, bos);
     }
 
     /** The prompt format a family uses when none is chosen: its own template where that measured better. */
@@ -205,7 +210,7 @@ final class ChatFormatter {
             } catch (ChatTemplate.TemplateException e) {
                 if (fallbackLogged.compareAndSet(false, true)) {
                     LOG.log(System.Logger.Level.WARNING, "the chat template of model " + modelName + " failed to render a request ("
-                            + e.getMessage() + "); such requests use the generic layout (" + name + ")");
+                            + e.getMessage() + "); such requests use the generic layout (" + genericName + ")");
                 }
             }
         }

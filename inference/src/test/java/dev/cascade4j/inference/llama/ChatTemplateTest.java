@@ -65,6 +65,46 @@ class ChatTemplateTest {
     }
 
     @Test
+    void aModelWithoutATemplateFallsBackToTheGenericLayoutAndSaysSoOnce() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ChatFormatter.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try (NativeModel gemma = NativeModel.load(LlamaLibrary.get(), TestModels.gemma(), 0)) {
+            ChatFormatter formatter = ChatFormatter.forModel(gemma, PromptFormat.TEMPLATE);
+
+            assertTrue(!formatter.usesTemplate());
+            assertEquals("gemma", formatter.name());
+            assertEquals(ToolCallFormat.Syntax.JSON, formatter.toolCallSyntax());
+            assertTrue(formatter.format(conversation()).contains("<start_of_turn>user"));
+            assertEquals(1, records.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING
+                    && r.getMessage().contains("no chat template")).count(), records.toString());
+        } finally {
+            log.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void theFamilyDefaultIsTheTemplateForQwenAndTheGenericLayoutElsewhere() {
+        assertEquals(PromptFormat.TEMPLATE, ChatFormatter.familyDefault("qwen2"));
+        assertEquals(PromptFormat.GENERIC, ChatFormatter.familyDefault("llama"));
+        assertEquals(PromptFormat.GENERIC, ChatFormatter.familyDefault(null));
+    }
+
+    @Test
     void raiseExceptionFailsTheRender() {
         ChatTemplate template = new ChatTemplate("{{ raise_exception('Conversation roles must alternate') }}", Map.of());
 
