@@ -105,6 +105,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void bracesInsideAStringLiteralAreText() {
+        // Qwen2.5-Coder-1.5B's template prints "{{\"name\": <function-name>, ...}}" this way.
+        ChatTemplate template = new ChatTemplate("{{- \"<tool_call>\\n{{\\\"name\\\": 1}}\\n\" + '{% x %}' }}{# {{ #}!", Map.of());
+
+        assertEquals("<tool_call>\n{{\"name\": 1}}\n{% x %}!", template.render(List.of(), null, false));
+    }
+
+    @Test
     void raiseExceptionFailsTheRender() {
         ChatTemplate template = new ChatTemplate("{{ raise_exception('Conversation roles must alternate') }}", Map.of());
 
