@@ -60,10 +60,6 @@ final class ChatFormatter {
         this.bosText = bosText;
     }
 
-    static ChatFormatter forModel(NativeModel model) {
-        return forModel(model, PromptFormat.GENERIC);
-    }
-
     static ChatFormatter forModel(NativeModel model, PromptFormat format) {
         ChatFormatter generic = generic(model);
         String architecture = model.metadata("general.architecture");
