@@ -146,6 +146,14 @@ public final class ToolCallFormat {
         return new Parsed(rest.toString().strip(), out);
     }
 
+    /**
+     * Whether an answer that begins with this text is a call under the tool-call grammar: prose may not
+     * begin like one (a brace, a bracket, a tag or a fence), so a streaming client is sent prose only.
+     */
+    public static boolean opensCall(String start) {
+        return !start.isEmpty() && "{[<`".indexOf(start.charAt(0)) >= 0;
+    }
+
     /** The tool calls in a model's answer (any tool name); empty when the answer is text. */
     public static List<ToolCall> parse(String output) {
         return parse(output, null).calls();

@@ -115,6 +115,15 @@ class ToolCallFormsTest {
     }
 
     @Test
+    void aStreamingClientIsSentProseOnly() {
+        for (String start : List.of("<tool_call>", "```", "{\"", "[")) {
+            assertTrue(ToolCallFormat.opensCall(start), start);
+        }
+        assertFalse(ToolCallFormat.opensCall("It"));
+        assertFalse(ToolCallFormat.opensCall(""));
+    }
+
+    @Test
     void argumentsMayComeAsParametersOrAsJsonText() {
         assertEquals("{\"minutes\":5}", ToolCallFormat.parse("{\"name\":\"set_timer\",\"parameters\":{\"minutes\":5}}", NAMES).calls().getFirst().arguments());
         assertEquals("{\"minutes\":5}", ToolCallFormat.parse("{\"name\":\"set_timer\",\"arguments\":\"{\\\"minutes\\\":5}\"}", NAMES).calls().getFirst().arguments());
