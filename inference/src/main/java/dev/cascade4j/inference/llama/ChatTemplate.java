@@ -25,7 +25,9 @@ import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
  * Face's {@code apply_chat_template} renders it: {@code trim_blocks} and {@code lstrip_blocks},
  * {@code messages}, {@code tools}, {@code add_generation_prompt} and the special tokens as variables,
  * {@code tojson} as Python's {@code json.dumps}, {@code raise_exception} and {@code strftime_now}
- * as functions, and Python's string methods on strings.
+ * as functions, and Python's string methods on strings. Known difference: a boolean printed directly
+ * ({@code {{ x == y }}}) comes out as {@code true}, where Python prints {@code True}; templates test
+ * booleans rather than print them.
  */
 final class ChatTemplate {
     private final String source;
