@@ -11,6 +11,7 @@ package dev.cascade4j.inference;
  * @param grammarCandidates  most likely tokens offered to the grammar before falling back to the whole vocabulary
  * @param jumpForward        append tokens the grammar forces without sampling them one by one
  * @param gpuLayers          layers to offload to a GPU backend when one is loaded (-1 = all, 0 = none)
+ * @param promptFormat       the model's own chat template or the generic layout; {@link PromptFormat#AUTO} = the family's default
  * @param strictSchemas      refuse a JSON schema (response format or tool parameters) with a keyword the grammar cannot
  *                           enforce exactly, instead of relaxing it in the grammar and leaving it to validation after generation
  */
@@ -23,6 +24,7 @@ public record LocalModelOptions(
         int grammarCandidates,
         boolean jumpForward,
         int gpuLayers,
+        PromptFormat promptFormat,
         boolean strictSchemas) {
 
     public LocalModelOptions {
@@ -32,46 +34,51 @@ public record LocalModelOptions(
         require(batchSize >= 16, "batchSize must be >= 16");
         require(queueCapacity >= 0, "queueCapacity must be >= 0");
         require(grammarCandidates >= 1, "grammarCandidates must be >= 1");
+        promptFormat = promptFormat == null ? PromptFormat.AUTO : promptFormat;
     }
 
     public static LocalModelOptions defaults() {
-        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0, false);
+        return new LocalModelOptions(4096, 4, 0, 512, 64, 64, true, 0, PromptFormat.AUTO, false);
     }
 
     public LocalModelOptions withContextPerSequence(int n) {
-        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(n, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withParallelSequences(int n) {
-        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, n, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withThreads(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, n, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withBatchSize(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, n, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withQueueCapacity(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, n, grammarCandidates, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withGrammarCandidates(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, n, jumpForward, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withJumpForward(boolean on) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, on, gpuLayers, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withGpuLayers(int n) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n, strictSchemas);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, n, promptFormat, strictSchemas);
     }
 
     public LocalModelOptions withStrictSchemas(boolean on) {
-        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, on);
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, promptFormat, on);
+    }
+
+    public LocalModelOptions withPromptFormat(PromptFormat format) {
+        return new LocalModelOptions(contextPerSequence, parallelSequences, threads, batchSize, queueCapacity, grammarCandidates, jumpForward, gpuLayers, format, strictSchemas);
     }
 
     private static void require(boolean ok, String message) {

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  *
  * @param description     llama.cpp's one-line description (architecture, size, quantisation)
  * @param architecture    GGUF {@code general.architecture}
- * @param chatTemplate    the template used to format conversations (a llama.cpp built-in name or "plain")
+ * @param chatTemplate    the layout of prompts: "jinja" (the model's own template, see {@link PromptFormat#TEMPLATE}),
+ *                        else a llama.cpp built-in name ("chatml", "gemma", ...) or "plain"
  * @param contextPerSequence tokens one request may hold, prompt and answer together
  */
 public record ModelInfo(

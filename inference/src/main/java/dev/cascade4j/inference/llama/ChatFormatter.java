@@ -2,32 +2,96 @@ package dev.cascade4j.inference.llama;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.ChatMessage;
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.PromptFormat;
+import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.inference.grammar.ToolCallFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns a conversation into the prompt text a model was trained on. Uses the model's own template
- * through {@code llama_chat_apply_template} when llama.cpp recognises it, and a plain
- * "Role: text" layout for models without a template it knows (base models, new families).
- * Roles the templates do not know (tool results) arrive here already rewritten as user turns.
+ * Turns a request into the prompt text a model reads: the model's own chat template ({@link ChatTemplate},
+ * tools, tool calls and tool results in its layout) or the generic layout (llama.cpp's built-in template
+ * when it recognises the model's, a plain "Role: text" layout otherwise, tools described in the system
+ * message). Which one follows {@link PromptFormat}; a model without a template, or whose template fails
+ * to render, gets the generic layout, and the log says so once.
  */
 final class ChatFormatter {
     static final String PLAIN = "plain";
+    /** The name of the layout when the model's own Jinja template renders the prompt. */
+    static final String JINJA = "jinja";
+    private static final System.Logger LOG = System.getLogger(ChatFormatter.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Families whose own template measured better than the generic layout on the labelled tool-call items. */
+    private static final Set<String> TEMPLATE_FAMILIES = Set.of("qwen2");
 
     private final LlamaLibrary lib;
     private final String template;
     private final String name;
+    private final String genericName;
+    private final ChatTemplate jinja;
+    private final String modelName;
+    private final String bosText;
+    private final AtomicBoolean fallbackLogged = new AtomicBoolean();
 
     private ChatFormatter(LlamaLibrary lib, String template, String name) {
+        this(lib, template, name, name, null, "", null);
+    }
+
+    private ChatFormatter(LlamaLibrary lib, String template, String name, String genericName, ChatTemplate jinja, String modelName,
+                          String bosText) {
         this.lib = lib;
         this.template = template;
         this.name = name;
+        this.genericName = genericName;
+        this.jinja = jinja;
+        this.modelName = modelName;
+        this.bosText = bosText;
     }
 
-    static ChatFormatter forModel(NativeModel model) {
+    static ChatFormatter forModel(NativeModel model, PromptFormat format) {
+        ChatFormatter generic = generic(model);
+        String architecture = model.metadata("general.architecture");
+        PromptFormat chosen = format == PromptFormat.AUTO ? familyDefault(architecture) : format;
+        if (chosen != PromptFormat.TEMPLATE) {
+            return generic;
+        }
+        String modelName = model.path.getFileName().toString();
+        String source = model.chatTemplate();
+        if (source == null) {
+            LOG.log(System.Logger.Level.WARNING, "model " + modelName + " has no chat template; its prompts use the generic layout ("
+                    + generic.name + ")");
+            return generic;
+        }
+        ChatTemplate jinja = new ChatTemplate(source, specialTokens(model));
+        try {
+            jinja.render(List.of(Map.of("role", "user", "content", "hi")), null, true);
+        } catch (ChatTemplate.TemplateException e) {
+            LOG.log(System.Logger.Level.WARNING, "the chat template of model " + modelName + " does not render (" + e.getMessage()
+                    + "); its prompts use the generic layout (" + generic.name + ")");
+            return generic;
+        }
+        String bos = model.addsBos() ? tokenText(model, bosId(model)) : null;
+        return new ChatFormatter(model.lib, generic.template, JINJA, generic.name, jinja, modelName, bos);
+    }
+
+    /** The prompt format a family uses when none is chosen: its own template where that measured better. */
+    static PromptFormat familyDefault(String architecture) {
+        return architecture != null && TEMPLATE_FAMILIES.contains(architecture) ? PromptFormat.TEMPLATE : PromptFormat.GENERIC;
+    }
+
+    private static ChatFormatter generic(NativeModel model) {
         String template = model.chatTemplate();
         if (template == null) {
             template = familyTemplate(model.metadata("general.architecture"));
@@ -39,6 +103,50 @@ final class ChatFormatter {
             }
         }
         return new ChatFormatter(model.lib, null, PLAIN);
+    }
+
+    // The variables Hugging Face passes from special_tokens_map: the text of the BOS, EOS, unknown and padding tokens.
+    static Map<String, Object> specialTokens(NativeModel model) {
+        Map<String, Object> tokens = new LinkedHashMap<>();
+        for (String[] key : new String[][] {{"bos", "bos_token"}, {"eos", "eos_token"}, {"unknown", "unk_token"}, {"padding", "pad_token"}}) {
+            String id = model.metadata("tokenizer.ggml." + key[0] + "_token_id");
+            if (id != null) {
+                try {
+                    tokens.put(key[1], tokenText(model, Integer.parseInt(id.strip())));
+                } catch (NumberFormatException e) {
+                    // not a token id: leave the variable undefined, as Hugging Face does for a missing token
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static int bosId(NativeModel model) {
+        try {
+            return (int) model.lib.vocabBos.invokeExact(model.vocab);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // The token as text with control tokens written out (<|im_end|>), as a template prints it.
+    private static String tokenText(NativeModel model, int token) {
+        if (token < 0 || token >= model.vocabSize) {
+            return "";
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int size = 64;
+            while (true) {
+                MemorySegment buf = arena.allocate(size);
+                int n = (int) model.lib.tokenToPiece.invokeExact(model.vocab, token, buf, size, 0, true);
+                if (n >= 0) {
+                    return new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+                }
+                size = -n;
+            }
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // Base models often ship without a template but were pretrained with their family's turn markers
@@ -72,6 +180,138 @@ final class ChatFormatter {
 
     String name() {
         return name;
+    }
+
+    /** Whether prompts come from the model's own template. */
+    boolean usesTemplate() {
+        return jinja != null;
+    }
+
+    /** The call wrapper the prompt teaches, which the grammar forces when a call is required. */
+    ToolCallFormat.Syntax toolCallSyntax() {
+        return jinja != null && jinja.rendersTools() && jinja.teachesToolCallTags() ? ToolCallFormat.Syntax.TAGGED : ToolCallFormat.Syntax.JSON;
+    }
+
+    /**
+     * The prompt for a request, the assistant's turn opened. The model's template lays out the tools
+     * when it knows them; otherwise the tools go into the system message with the generic instructions.
+     */
+    String format(GenerationRequest request) {
+        if (jinja != null) {
+            try {
+                String text = jinja.render(templateMessages(request), jinja.rendersTools() && request.wantsTools()
+                        ? templateTools(request.tools()) : null, true);
+                // The tokenizer adds the BOS itself for models that want one.
+                return bosText != null && !bosText.isEmpty() && text.startsWith(bosText) ? text.substring(bosText.length()) : text;
+            } catch (ChatTemplate.TemplateException e) {
+                if (fallbackLogged.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "the chat template of model " + modelName + " failed to render a request ("
+                            + e.getMessage() + "); such requests use the generic layout (" + genericName + ")");
+                }
+            }
+        }
+        return format(genericMessages(request));
+    }
+
+    // The conversation as Hugging Face hands it to a template: OpenAI's shape, call arguments as objects.
+    private List<Map<String, Object>> templateMessages(GenerationRequest request) {
+        if (!jinja.rendersTools()) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Message m : genericMessages(request)) {
+                out.add(message(m.role(), m.content()));
+            }
+            return out;
+        }
+        return templateMessages(request.messages());
+    }
+
+    static List<Map<String, Object>> templateMessages(List<ChatMessage> messages) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> map = message(m.role().name().toLowerCase(Locale.ROOT), m.content());
+            if (!m.toolCalls().isEmpty()) {
+                List<Map<String, Object>> calls = new ArrayList<>();
+                for (ToolCall c : m.toolCalls()) {
+                    Map<String, Object> function = new LinkedHashMap<>();
+                    function.put("name", c.name());
+                    function.put("arguments", arguments(c.arguments()));
+                    Map<String, Object> call = new LinkedHashMap<>();
+                    if (c.id() != null) {
+                        call.put("id", c.id());
+                    }
+                    call.put("type", "function");
+                    call.put("function", function);
+                    calls.add(call);
+                }
+                map.put("tool_calls", calls);
+            }
+            if (m.toolCallId() != null) {
+                map.put("tool_call_id", m.toolCallId());
+            }
+            if (m.name() != null) {
+                map.put("name", m.name());
+            }
+            out.add(map);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> message(String role, String content) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", role);
+        map.put("content", content);
+        return map;
+    }
+
+    private static Object arguments(String json) {
+        if (json == null || json.isBlank()) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return JSON.readValue(json, Object.class);
+        } catch (java.io.IOException e) {
+            return json; // not JSON: the template prints the text as given
+        }
+    }
+
+    static List<Map<String, Object>> templateTools(List<ToolSpec> tools) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ToolSpec t : tools) {
+            Map<String, Object> function = new LinkedHashMap<>();
+            function.put("name", t.name());
+            function.put("description", t.description());
+            function.put("parameters", JSON.convertValue(t.parameters(), Object.class));
+            Map<String, Object> tool = new LinkedHashMap<>();
+            tool.put("type", "function");
+            tool.put("function", function);
+            out.add(tool);
+        }
+        return out;
+    }
+
+    // Today's layout: tool results as user turns, calls as compact JSON, the tools described in the system message.
+    static List<Message> genericMessages(GenerationRequest request) {
+        List<Message> messages = new ArrayList<>();
+        String toolInstructions = request.wantsTools()
+                ? ToolCallFormat.instructions(request.tools(), request.toolChoice(), request.parallelToolCalls()) : null;
+        boolean systemSeen = false;
+        for (ChatMessage m : request.messages()) {
+            String content = switch (m.role()) {
+                case TOOL -> "Result of tool " + (m.name() == null ? "call" : m.name())
+                        + (m.toolCallId() == null ? "" : " (" + m.toolCallId() + ")") + ":\n" + m.content();
+                case ASSISTANT -> m.toolCalls().isEmpty() ? m.content() : ToolCallFormat.render(m.toolCalls());
+                default -> m.content();
+            };
+            if (m.role() == ChatMessage.Role.SYSTEM && toolInstructions != null && !systemSeen) {
+                content = content + "\n\n" + toolInstructions;
+                systemSeen = true;
+            }
+            messages.add(new Message(roleName(m.role()), content));
+        }
+        if (toolInstructions != null && !systemSeen) {
+            messages.addFirst(new Message("system", toolInstructions));
+        }
+        return messages;
     }
 
     record Message(String role, String content) {

@@ -4,10 +4,11 @@ package dev.cascade4j.inference.llama;
  * Follows generated text character by character and tells whether each character belongs to a
  * value (string, number or literal that is not an object key) or to the JSON structure around it.
  * Value characters carry the model's decision; keys and punctuation are dictated by the schema.
- * Text that does not start as JSON is all value.
+ * Text that does not start as JSON is all value, except a call's wrapper: a line opening with a tag or
+ * a fence ({@code <tool_call>}, {@code ```json}) and whatever lies between top-level JSON values.
  */
 final class JsonRoleScanner {
-    private enum Mode { START, TEXT, JSON }
+    private enum Mode { START, WRAPPER, TEXT, JSON }
 
     private Mode mode = Mode.START;
     // One entry per open container: true for an object. Depth is bounded by what a grammar allows.
@@ -22,7 +23,13 @@ final class JsonRoleScanner {
     /** Feeds one character; returns true when it is part of a value. */
     boolean isValue(char c) {
         if (mode == Mode.START) {
-            mode = (c == '{' || c == '[') ? Mode.JSON : Mode.TEXT;
+            mode = (c == '{' || c == '[') ? Mode.JSON : (c == '<' || c == '`') ? Mode.WRAPPER : Mode.TEXT;
+        }
+        if (mode == Mode.WRAPPER) {
+            if (c == '\n') {
+                mode = Mode.START;
+            }
+            return false;
         }
         if (mode == Mode.TEXT) {
             return true;
@@ -43,6 +50,9 @@ final class JsonRoleScanner {
                 return true;
             }
             inScalar = false;
+        }
+        if (depth == 0 && c != '{' && c != '[') {
+            return false; // between calls: a closing tag, a fence, a separator
         }
         switch (c) {
             case '{' -> push(true);

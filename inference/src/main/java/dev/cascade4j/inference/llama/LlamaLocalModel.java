@@ -1,6 +1,5 @@
 package dev.cascade4j.inference.llama;
 
-import dev.cascade4j.inference.ChatMessage;
 import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.Generation;
 import dev.cascade4j.inference.GenerationRequest;
@@ -9,7 +8,6 @@ import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ModelInfo;
 import dev.cascade4j.inference.ResponseFormat;
-import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.grammar.Gbnf;
 import dev.cascade4j.inference.grammar.JsonSchemaGrammar;
@@ -59,7 +57,7 @@ public final class LlamaLocalModel implements LocalModel {
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
         int sequences = options.parallelSequences();
         this.context = new NativeContext(model, contextPerSequence * sequences, sequences, options.batchSize(), threads);
-        this.formatter = ChatFormatter.forModel(model);
+        this.formatter = ChatFormatter.forModel(model, options.promptFormat());
         this.tokenizer = PromptTokenizer.forModel(model);
         this.waiting = new ArrayBlockingQueue<>(Math.max(1, options.queueCapacity()));
         this.slots = new Slot[sequences];
@@ -118,27 +116,7 @@ public final class LlamaLocalModel implements LocalModel {
 
     // Formats, tokenizes and compiles the grammar on the caller's thread, so bad requests fail fast and the decode thread stays busy with decoding.
     private Sequence prepare(GenerationRequest request) {
-        List<ChatFormatter.Message> messages = new ArrayList<>();
-        String toolInstructions = request.wantsTools()
-                ? ToolCallFormat.instructions(request.tools(), request.toolChoice(), request.parallelToolCalls()) : null;
-        boolean systemSeen = false;
-        for (ChatMessage m : request.messages()) {
-            String content = switch (m.role()) {
-                case TOOL -> "Result of tool " + (m.name() == null ? "call" : m.name())
-                        + (m.toolCallId() == null ? "" : " (" + m.toolCallId() + ")") + ":\n" + m.content();
-                case ASSISTANT -> m.toolCalls().isEmpty() ? m.content() : ToolCallFormat.render(m.toolCalls());
-                default -> m.content();
-            };
-            if (m.role() == ChatMessage.Role.SYSTEM && toolInstructions != null && !systemSeen) {
-                content = content + "\n\n" + toolInstructions;
-                systemSeen = true;
-            }
-            messages.add(new ChatFormatter.Message(ChatFormatter.roleName(m.role()), content));
-        }
-        if (toolInstructions != null && !systemSeen) {
-            messages.addFirst(new ChatFormatter.Message("system", toolInstructions));
-        }
-        int[] prompt = tokenizer.tokenize(formatter.format(messages));
+        int[] prompt = tokenizer.tokenize(formatter.format(request));
         if (prompt.length >= contextPerSequence) {
             throw new InferenceException.InvalidRequest("prompt is " + prompt.length + " tokens but the context holds "
                     + contextPerSequence + " per request; shorten the conversation or load the model with a larger contextPerSequence");
@@ -146,14 +124,15 @@ public final class LlamaLocalModel implements LocalModel {
         int limit = Math.min(request.sampling().maxTokens(), contextPerSequence - prompt.length);
 
         Gbnf grammar = null;
-        Function<String, List<ToolCall>> parser = null;
+        Function<String, ToolCallFormat.Parsed> parser = null;
         boolean freeText = false;
         if (request.wantsTools()) {
             if (options.strictSchemas()) {
                 request.tools().forEach(t -> JsonSchemaGrammar.requireExact(t.parameters(), "/tools/" + t.name() + "/parameters"));
             }
-            grammar = ToolCallFormat.grammar(request.tools(), request.toolChoice(), request.parallelToolCalls());
-            parser = ToolCallFormat::parse;
+            grammar = ToolCallFormat.grammar(request.tools(), request.toolChoice(), request.parallelToolCalls(), formatter.toolCallSyntax());
+            List<String> names = request.tools().stream().map(t -> t.name()).toList();
+            parser = text -> ToolCallFormat.parse(text, names);
             freeText = request.toolChoice().mode() == ToolChoice.Mode.AUTO;
         } else {
             switch (request.responseFormat()) {

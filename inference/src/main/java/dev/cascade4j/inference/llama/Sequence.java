@@ -10,6 +10,7 @@ import dev.cascade4j.inference.TokenListener;
 import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.Timings;
 import dev.cascade4j.inference.Usage;
+import dev.cascade4j.inference.grammar.ToolCallFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,8 @@ final class Sequence implements Generation {
     final GrammarSampler grammar;
     final TokenListener listener;
     final int tokenLimit;
-    /** Turns the final text into tool calls when the request offered tools; null otherwise. */
-    final Function<String, List<ToolCall>> toolCallParser;
+    /** Splits the final text into tool calls and text when the request offered tools; null otherwise. */
+    final Function<String, ToolCallFormat.Parsed> toolCallParser;
     final SplittableRandom random;
     final boolean allTokensDecide;
 
@@ -58,7 +59,7 @@ final class Sequence implements Generation {
     long firstTokenNanos;
 
     Sequence(int[] prompt, SamplingParams sampling, GrammarSampler grammar, TokenListener listener, int tokenLimit,
-             Function<String, List<ToolCall>> toolCallParser, boolean allTokensDecide) {
+             Function<String, ToolCallFormat.Parsed> toolCallParser, boolean allTokensDecide) {
         this.prompt = prompt;
         this.sampling = sampling;
         this.grammar = grammar;
@@ -138,8 +139,10 @@ final class Sequence implements Generation {
         List<ToolCall> calls = List.of();
         String out = text.toString();
         if (toolCallParser != null && finalReason != FinishReason.CANCELLED) {
-            calls = toolCallParser.apply(out);
-            if (!calls.isEmpty()) {
+            ToolCallFormat.Parsed parsed = toolCallParser.apply(out);
+            if (!parsed.calls().isEmpty()) {
+                calls = parsed.calls();
+                out = parsed.text();
                 finalReason = FinishReason.TOOL_CALLS;
             }
         }

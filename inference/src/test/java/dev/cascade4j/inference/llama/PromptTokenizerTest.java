@@ -69,7 +69,7 @@ class PromptTokenizerTest {
         for (Path gguf : List.of(TestModels.smollm(), TestModels.gemma(), qwen)) {
             NativeModel model = NativeModel.load(LlamaLibrary.get(), gguf, 0);
             try {
-                ChatFormatter formatter = ChatFormatter.forModel(model);
+                ChatFormatter formatter = ChatFormatter.forModel(model, dev.cascade4j.inference.PromptFormat.GENERIC);
                 PromptTokenizer tokenizer = PromptTokenizer.forModel(model);
                 String[] contents = {"x", "  leading and trailing spaces  ", "Zürich, 東京 and emoji 🙂", "line\n\nbreaks\n",
                         "a written <|im_start|>system marker and <start_of_turn>model", "", "tabs\tand **bold** text",

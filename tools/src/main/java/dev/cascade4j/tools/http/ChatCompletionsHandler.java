@@ -9,6 +9,7 @@ import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.TokenListener;
 import dev.cascade4j.inference.ToolCall;
+import dev.cascade4j.inference.grammar.ToolCallFormat;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.RoutingDecision;
@@ -191,7 +192,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             }
             if (!started) {
                 started = true;
-                heldBack = request.wantsTools() && (text.startsWith("{") || text.startsWith("["));
+                heldBack = request.wantsTools() && ToolCallFormat.opensCall(text);
             }
             if (heldBack) {
                 return;
