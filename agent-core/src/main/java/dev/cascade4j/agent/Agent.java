@@ -61,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private final boolean finalAnswerTool;
     private final boolean parallelToolCalls;
     private final boolean escalateOnToolFailure;
+    private final int repeatedToolLimit;
 
     private Agent(Builder b) {
         this.router = Objects.requireNonNull(b.router, "router: an agent needs a Router (e.g. CascadeRouter.builder(vertx)...build())");
@@ -75,6 +76,7 @@ public final class Agent implements AutoCloseable {
         this.finalAnswerTool = b.finalAnswerTool;
         this.parallelToolCalls = b.parallelToolCalls;
         this.escalateOnToolFailure = b.escalateOnToolFailure;
+        this.repeatedToolLimit = b.repeatedToolLimit;
         if (tools.registry().find(FINAL_ANSWER_TOOL).isPresent()) {
             throw new IllegalArgumentException("a tool may not be named " + FINAL_ANSWER_TOOL + "; the agent uses that name to finish");
         }
@@ -148,8 +150,10 @@ public final class Agent implements AutoCloseable {
             if (left.isNegative() || left.isZero()) {
                 return Future.succeededFuture(finish(null, AgentResult.StopReason.TIME_BUDGET));
             }
+            String repeated = repeatedTool();
             List<ToolSpec> offered = new ArrayList<>(offeredTools());
-            offered.removeIf(t -> skipNext.contains(t.name()));
+            // A tool called again and again sits out the next step, so the model has to move on.
+            offered.removeIf(t -> skipNext.contains(t.name()) || t.name().equals(repeated));
             skipNext.clear();
             GenerationRequest.Builder request = GenerationRequest.builder().messages(messages).sampling(sampling);
             if (!offered.isEmpty()) {
@@ -159,6 +163,10 @@ public final class Agent implements AutoCloseable {
             if (lastFailure != null && escalateOnToolFailure) {
                 // The SLM chose a call that failed: recovering from it is the large model's job.
                 subtask = subtask.withEscalation(EscalationReason.TOOL_FAILED, lastFailure);
+            } else if (repeated != null) {
+                // Small models re-apply a tool to its own result (convert, convert again, ...) until the step limit.
+                subtask = subtask.withEscalation(EscalationReason.REPEATED_TOOL, "tool " + repeated + " was called in the last "
+                        + repeatedToolLimit + " steps; it is not offered in this one");
             }
             lastFailure = null;
             long modelStart = System.nanoTime();
@@ -218,6 +226,21 @@ public final class Agent implements AutoCloseable {
             return next.future();
         }
 
+        /** The tool every one of the last {@code repeatedToolLimit} steps called, alone; null when there is none. */
+        private String repeatedTool() {
+            if (repeatedToolLimit < 1 || steps.size() < repeatedToolLimit) {
+                return null;
+            }
+            String tool = null;
+            for (AgentStep step : steps.subList(steps.size() - repeatedToolLimit, steps.size())) {
+                if (step.toolCalls().size() != 1 || (tool != null && !tool.equals(step.toolCalls().getFirst().name()))) {
+                    return null;
+                }
+                tool = step.toolCalls().getFirst().name();
+            }
+            return tool;
+        }
+
         private AgentResult finish(String answer, AgentResult.StopReason reason) {
             return new AgentResult(answer, reason, steps, Duration.between(start, Instant.now()));
         }
@@ -253,6 +276,7 @@ public final class Agent implements AutoCloseable {
         private boolean finalAnswerTool = true;
         private boolean parallelToolCalls;
         private boolean escalateOnToolFailure = true;
+        private int repeatedToolLimit = 2;
 
         private Builder() {
         }
@@ -339,6 +363,19 @@ public final class Agent implements AutoCloseable {
          */
         public Builder parallelToolCalls(boolean enabled) {
             this.parallelToolCalls = enabled;
+            return this;
+        }
+
+        /**
+         * After this many consecutive steps that each called the same single tool, the next step goes to
+         * the large model ({@code REPEATED_TOOL}) without that tool on offer; default 2, 0 turns it off.
+         * Small models tend to re-apply a tool to its own result until the step limit.
+         */
+        public Builder repeatedToolLimit(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("repeatedToolLimit must be 0 (off) or more, got " + steps);
+            }
+            this.repeatedToolLimit = steps;
             return this;
         }
 

@@ -10,18 +10,20 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A complete agent in a few lines: two tools, the embedded router (Qwen2.5-Coder-0.5B on the routes,
- * Qwen2.5-Coder-1.5B as the large tier), two tasks: one the small model handles, and one that asks for
- * a product the shop does not sell, so a tool fails and the step after it goes to the large model.
+ * Qwen2.5-Coder-1.5B as the large tier), two tasks; the trace shows which steps the small model kept,
+ * with its confidence, and which went to the large one, and why.
  * Run it with {@code ./cascade4j demo [TASK]}.
  */
 public final class ShopAgentExample {
 
     /** The agent's tools: plain Java methods. */
     public static final class Shop {
-        private final Map<String, Integer> prices = Map.of("laptop", 1200, "phone", 800, "bicycle", 450);
+        // Sorted, so the list in an error message (and so the prompt) is the same on every run.
+        private final Map<String, Integer> prices = new TreeMap<>(Map.of("laptop", 1200, "phone", 800, "bicycle", 450));
 
         @Tool("Looks up the price in euros of a product in the shop")
         public String priceOf(@P("the product's name, e.g. laptop") String product) {
@@ -29,27 +31,27 @@ public final class ShopAgentExample {
             if (euros == null) {
                 throw new IllegalArgumentException("no product named " + product + "; the shop sells " + prices.keySet());
             }
-            return String.valueOf(euros);
+            // A result that says what it is: a bare "1200" leaves a small model unsure whether it is already converted.
+            return "The " + product.strip() + " costs " + euros + " euros.";
         }
 
         @Tool("Converts an amount of euros into US dollars")
         public String toUsDollars(@P("the amount in euros") double euros) {
-            return String.format(Locale.ROOT, "%.0f", euros * 1.1);
+            return String.format(Locale.ROOT, "%.0f euros are %.0f US dollars.", euros, euros * 1.1);
         }
     }
 
     public static void main(String[] args) {
         List<String> tasks = args.length > 0 ? List.of(String.join(" ", args))
                 : List.of("Find the price of the laptop, then convert it to US dollars.",
-                        "Find the price of the tablet, then convert it to US dollars.");
+                        "Is the phone cheaper than 1000 US dollars?");
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).build();
              Agent agent = Agent.builder()
                      .router(router)
                      .tools(new Shop())
                      .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
-                             + " then convert it with toUsDollars, then give the final answer with final_answer."
-                             + " If the shop does not sell the product, say so with final_answer.")
+                             + " then convert it with toUsDollars, then give the final answer with final_answer.")
                      .maxSteps(6)
                      .build()) {
             for (String task : tasks) {

@@ -16,6 +16,11 @@ public enum EscalationReason {
     INVALID_TOOL_ARGUMENTS,
     /** A tool the SLM called threw or timed out; the caller (an agent) asks for the large model to recover. */
     TOOL_FAILED,
+    /**
+     * The SLM called the same tool in consecutive steps (a small model re-applying a tool to its own
+     * result); the caller (an agent) asks the large model for the next step.
+     */
+    REPEATED_TOOL,
     /** The SLM did not answer before the subtask's deadline; it was cancelled. */
     SLM_TIMEOUT,
     /** The SLM failed (model error, context too small for the prompt). */

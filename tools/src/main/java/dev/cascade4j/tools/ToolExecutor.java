@@ -86,8 +86,9 @@ public final class ToolExecutor implements AutoCloseable {
                 outcome = timedOut(tool, start);
             } catch (Throwable e) {
                 LOG.log(System.Logger.Level.DEBUG, "tool " + name + " failed", e);
+                // The tool's own words reach the model and HTTP clients; the exception's class is for the server log.
                 outcome = new ToolResult(name, Status.FAILED, "tool " + name + " failed: "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of(), since(start));
+                        + (e.getMessage() == null || e.getMessage().isBlank() ? "it gave no reason" : e.getMessage()), List.of(), since(start));
             }
             // Free the slot before completing, so a caller that sees the result also sees the slot free.
             slots.release();

@@ -499,7 +499,7 @@ class OpenAiServerTest {
         Http.Response failed = http.post("/v1/tools/explode/invoke", "{\"why\":\"disk full\"}");
         assertEquals(200, failed.status());
         assertEquals("failed", failed.json().get("status").asText());
-        assertEquals("tool explode failed: IllegalStateException: disk full", failed.json().get("content").asText());
+        assertEquals("tool explode failed: disk full", failed.json().get("content").asText());
     }
 
     @Test
