@@ -77,7 +77,9 @@ public final class ToolCallFormat {
         g.append(parallel ? "json-calls ::= call | \"[\" call ( \",\" call ){0," + more + "} \"]\"\n" : "json-calls ::= call\n");
         g.append("tagged-call ::= \"<tool_call>\\n\" call \"\\n</tool_call>\"\n");
         g.append(parallel ? "tagged-calls ::= tagged-call ( \"\\n\" tagged-call ){0," + more + "}\n" : "tagged-calls ::= tagged-call\n");
-        g.append("fenced-calls ::= \"```json\\n\" json-calls \"\\n```\"\n");
+        // In a fenced block, parallel calls may also come one object a line, as models write them there.
+        g.append(parallel ? "fenced-calls ::= \"```json\\n\" json-calls ( \"\\n\" call ){0," + more + "} \"\\n```\"\n"
+                : "fenced-calls ::= \"```json\\n\" json-calls \"\\n```\"\n");
         // Free text may not open like a call: a brace, a bracket, a tag or a fence.
         g.append("text ::= [^{\\[<`\\x00-\\x1F] [^\\x00]*\n");
         String forced = syntax == Syntax.TAGGED ? "tagged-calls" : "json-calls";
@@ -164,14 +166,22 @@ public final class ToolCallFormat {
         if (!(t.startsWith("{") || t.startsWith("["))) {
             return List.of();
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(t);
-        } catch (java.io.IOException e) {
+        // One JSON value, or several one after another (one object a line).
+        List<JsonNode> values = new ArrayList<>();
+        try (var it = JSON.readerFor(JsonNode.class).<JsonNode>readValues(t)) {
+            while (it.hasNextValue()) {
+                JsonNode v = it.nextValue();
+                if (v.isArray()) {
+                    v.forEach(values::add);
+                } else {
+                    values.add(v);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
             return List.of(); // an unfinished answer (token limit) is not a call
         }
         List<ToolCall> out = new ArrayList<>();
-        for (JsonNode call : node.isArray() ? node : JSON.createArrayNode().add(node)) {
+        for (JsonNode call : values) {
             JsonNode name = call.get("name");
             if (name == null || !name.isTextual() || (toolNames != null && !toolNames.contains(name.asText()))) {
                 return List.of();

@@ -69,6 +69,8 @@ public final class ChatTranslator {
                 .tools(request.toolSpecifications() == null ? List.of()
                         : request.toolSpecifications().stream().map(ChatTranslator::toToolSpec).toList())
                 .toolChoice(toolChoice(request.toolChoice()))
+                // langchain4j's request has no such flag; several calls in one answer is what OpenAI's API allows by default.
+                .parallelToolCalls(true)
                 .responseFormat(responseFormat(request.responseFormat()))
                 .listener(listener)
                 .build();

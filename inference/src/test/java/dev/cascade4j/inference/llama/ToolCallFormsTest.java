@@ -34,6 +34,8 @@ class ToolCallFormsTest {
     static final String TAGGED_TWO = TAGGED + "\n<tool_call>\n" + TIMER + "\n</tool_call>";
     static final String FENCED = "```json\n" + WEATHER + "\n```";
     static final String FENCED_TWO = "```json\n[" + WEATHER + "," + TIMER + "]\n```";
+    /** Two calls in one fence, an object a line: how Qwen2.5-Coder writes them under auto. */
+    static final String FENCED_LINES = "```json\n" + WEATHER + "\n" + TIMER + "\n```";
     static final String PROSE = "It is sunny in Berlin today.";
 
     static NativeModel model;
@@ -60,9 +62,10 @@ class ToolCallFormsTest {
         assertFalse(admits(single, TAGGED_TWO), "two calls without parallel calls");
 
         Gbnf parallel = ToolCallFormat.grammar(TOOLS, ToolChoice.AUTO, true, Syntax.JSON);
-        for (String answer : List.of(TAGGED_TWO, FENCED_TWO, "[" + WEATHER + "," + TIMER + "]")) {
+        for (String answer : List.of(TAGGED_TWO, FENCED_TWO, FENCED_LINES, "[" + WEATHER + "," + TIMER + "]")) {
             assertTrue(admits(parallel, answer), answer);
         }
+        assertFalse(admits(single, FENCED_LINES), "an object a line is parallel calls");
     }
 
     @Test
@@ -91,6 +94,7 @@ class ToolCallFormsTest {
         assertEquals(List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Berlin\"}")), ToolCallFormat.parse(TAGGED, NAMES).calls());
         assertEquals(List.of("get_weather", "set_timer"), names(ToolCallFormat.parse(TAGGED_TWO, NAMES)));
         assertEquals(List.of("get_weather", "set_timer"), names(ToolCallFormat.parse(FENCED_TWO, NAMES)));
+        assertEquals(List.of("get_weather", "set_timer"), names(ToolCallFormat.parse(FENCED_LINES, NAMES)));
         assertEquals(List.of("get_weather"), names(ToolCallFormat.parse("  " + WEATHER + "\n", NAMES)));
 
         ToolCallFormat.Parsed mixed = ToolCallFormat.parse("Let me check.\n```json\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n```\nOne moment.", NAMES);
