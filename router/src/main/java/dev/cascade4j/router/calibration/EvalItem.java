@@ -35,9 +35,11 @@ import java.util.Set;
  * @param toolChoice     OpenAI {@code tool_choice}: {@code auto} (default), {@code required}, {@code none} or a tool's name
  * @param responseFormat the requested answer shape ({@link ResponseFormat#TEXT} when none)
  * @param expected       the ground truth
+ * @param variant        what sort of item of its kind, for figures per variant (tool-call items: {@code single},
+ *                       {@code parallel}, {@code no_tool}, {@code follow_up}); {@code null} when the kind has none
  */
 public record EvalItem(String id, Kind kind, String split, List<ChatMessage> messages, List<ToolSpec> tools,
-                       ToolChoice toolChoice, ResponseFormat responseFormat, Expected expected) {
+                       ToolChoice toolChoice, ResponseFormat responseFormat, Expected expected, String variant) {
 
     public static final String CALIBRATION = "calibration";
     public static final String TEST = "test";
@@ -243,7 +245,7 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
         if (kind != Kind.OUT_OF_SCOPE && expected.route() == null) {
             throw new IllegalArgumentException("item " + id + ": 'expected.route' names the route that should handle it");
         }
-        return new EvalItem(id, kind, split, messages, tools, choice, format, expected);
+        return new EvalItem(id, kind, split, messages, tools, choice, format, expected, text(node, "variant", false));
     }
 
     private static String text(JsonNode node, String key, boolean required) {

@@ -59,7 +59,7 @@ class PromptFormatComparison {
         String split = System.getProperty("cascade4j.compare.split", "");
         List<EvalItem> items = EvalItem.defaults().stream().filter(i -> i.kind() == EvalItem.Kind.TOOL_CALL)
                 .filter(i -> split.isBlank() || split.equals(i.split()))
-                .map(i -> new EvalItem(i.id(), i.kind(), i.split(), i.messages(), i.tools(), ToolChoice.AUTO, i.responseFormat(), i.expected()))
+                .map(i -> new EvalItem(i.id(), i.kind(), i.split(), i.messages(), i.tools(), ToolChoice.AUTO, i.responseFormat(), i.expected(), i.variant()))
                 .limit(limit).toList();
         Path out = Path.of(System.getProperty("cascade4j.compare.out", "target/prompt-format-comparison.txt"));
         Path table = Path.of(out + ".table");
