@@ -432,7 +432,7 @@ CATALOGUE = {t["function"]["name"]: t for t in [
        {"account": {"type": "string", "enum": ACCOUNTS}}, ["account"]),
     fn("transfer_money", "Move money between the user's own bank accounts.",
        {"from_account": {"type": "string", "enum": ACCOUNTS}, "to_account": {"type": "string", "enum": ACCOUNTS},
-        "amount": {"type": "number", "minimum": 0.01}, "reference": S}, ["from_account", "to_account", "amount"]),
+        "amount": {"type": "number", "exclusiveMinimum": 0}, "reference": S}, ["from_account", "to_account", "amount"]),
 ]}
 
 # Tools close enough that a request for one could be served by the other: never offered as the "no tool
