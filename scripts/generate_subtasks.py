@@ -3,8 +3,11 @@
 
 Templates x fillers, seeded, so the set is varied and the same on every run:
   python3 scripts/generate_subtasks.py > router/src/main/resources/dev/cascade4j/router/calibration/subtasks.jsonl
-Each line: id, kind, split (calibration ~60% / test ~40%, from a hash of the id), messages (OpenAI
-shape), optional tools and response_format, and expected {route, ...}.
+Each line: id, kind, variant (tool-call items: single, parallel, no_tool, follow_up), split (calibration
+~60% / test ~40%, from a hash of the id, so fixed), messages (OpenAI shape, with assistant tool_calls and
+tool results), optional tools, tool_choice and response_format, and expected {route, ...}.
+The first 340 items come from the first generator (RNG) and stay as they were; what was added since has
+generators of its own (NEW, MORE), so adding items never changes the earlier ones.
 """
 import hashlib
 import json
