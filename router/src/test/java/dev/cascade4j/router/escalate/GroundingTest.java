@@ -65,8 +65,9 @@ class GroundingTest {
         GenerationResult answer = calling("convert_currency", "{\"amount\": 8, \"from\": \"USD\", \"to\": \"JPY\"}", FinishReason.TOOL_CALLS);
         // "USD" appears only in the system prompt, which is not the user's words.
         assertEquals(new Grounding.Share(2, 3), Grounding.of(sent, answer));
-        assertEquals(0.9 * 2 / 3, OutputJudge.confidence(sent, answer), 1e-9);
-        assertTrue(OutputJudge.describe(sent, answer).contains("2 of 3 values found in the request"), OutputJudge.describe(sent, answer));
+        OutputJudge.Judgement j = new OutputJudge().judgement(null, sent, answer, 1);
+        assertEquals(0.9 * 2 / 3, j.confidence(), 1e-9);
+        assertTrue(j.confidenceDetail().contains("2 of 3 values found in the request"), j.confidenceDetail());
     }
 
     @Test
@@ -84,7 +85,7 @@ class GroundingTest {
     void plainTextHasNothingToCheck() {
         GenerationRequest sent = GenerationRequest.builder().messages(List.of(ChatMessage.user("Say hi."))).build();
         assertEquals(new Grounding.Share(0, 0), Grounding.of(sent, saying("Hello there!", FinishReason.STOP)));
-        assertEquals(0.9, OutputJudge.confidence(sent, saying("Hello there!", FinishReason.STOP)), 1e-9);
+        assertEquals(0.9, new OutputJudge().judgement(null, sent, saying("Hello there!", FinishReason.STOP), 1).confidence(), 1e-9);
     }
 
     @Test
