@@ -58,7 +58,9 @@ final class CalibrateCommand {
             Path from = Path.of(o.get("from-report"));
             CalibrationReport.Loaded loaded;
             try {
-                loaded = CalibrationReport.readItems(Files.readString(from));
+                // the evaluation set fills in what older reports lack (kind, split, variant)
+                List<EvalItem> set = o.containsKey("data") ? EvalItem.load(Path.of(o.get("data"))) : EvalItem.defaults();
+                loaded = CalibrationReport.readItems(Files.readString(from), set);
             } catch (IOException e) {
                 throw new Cli.UsageException("cannot read --from-report " + from + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -584,9 +584,11 @@ public record CalibrationReport(
 
     /**
      * The items of a report written by {@link #toJson()}, to refit and re-threshold without running any
-     * model. Reports from before signals were recorded read with no signals: nothing to fit on.
+     * model. Reports from before signals were recorded read with no signals (nothing to fit on); what
+     * they lack of an item (kind, split, variant) is taken from {@code set}, the evaluation set, by id,
+     * and the chosen route's answer is the expected route's when the two agree.
      */
-    public static Loaded readItems(String json) {
+    public static Loaded readItems(String json, List<EvalItem> set) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -597,20 +599,34 @@ public record CalibrationReport(
         if (results == null || !results.isArray()) {
             throw new IllegalArgumentException("the report has no 'results' list; pass a report written by ./cascade4j calibrate --out");
         }
+        Map<String, EvalItem> byId = new LinkedHashMap<>();
+        set.forEach(i -> byId.put(i.id(), i));
         List<ItemResult> out = new ArrayList<>();
         for (JsonNode n : results) {
             try {
+                String id = n.path("id").asText();
+                EvalItem known = byId.get(id);
                 String expected = text(n, "expectedRoute");
-                out.add(new ItemResult(n.path("id").asText(), EvalItem.Kind.fromKey(n.path("kind").asText(expected == null ? "out_of_scope" : expected)),
-                        !"test".equals(n.path("split").asText("calibration")), expected, text(n, "chosenRoute"),
-                        num(n, "classifierConfidence", 0), num(n, "autoConfidence", Double.NaN), n.path("autoValid").asBoolean(true),
-                        n.path("autoCorrect").asBoolean(n.path("slmCorrect").asBoolean()), num(n, "slmConfidence", Double.NaN),
-                        n.path("slmValid").asBoolean(), n.path("slmCorrect").asBoolean(), n.path("slmDetail").asText(""),
-                        n.hasNonNull("largeCorrect") ? n.get("largeCorrect").asBoolean() : null,
+                String chosen = text(n, "chosenRoute");
+                EvalItem.Kind kind = n.hasNonNull("kind") ? EvalItem.Kind.fromKey(n.get("kind").asText())
+                        : known != null ? known.kind() : EvalItem.Kind.fromKey(expected == null ? "out_of_scope" : expected);
+                if (kind == null) {
+                    throw new IllegalArgumentException("no kind, and no item of that id in the evaluation set");
+                }
+                boolean calibration = n.hasNonNull("split") ? !"test".equals(n.get("split").asText())
+                        : known == null || known.inCalibrationSplit();
+                boolean same = chosen != null && chosen.equals(expected);
+                double slmConfidence = num(n, "slmConfidence", Double.NaN);
+                boolean slmValid = n.path("slmValid").asBoolean();
+                boolean slmCorrect = n.path("slmCorrect").asBoolean();
+                out.add(new ItemResult(id, kind, calibration, expected, chosen, num(n, "classifierConfidence", 0),
+                        num(n, "autoConfidence", same ? slmConfidence : Double.NaN), n.path("autoValid").asBoolean(same && slmValid),
+                        n.path("autoCorrect").asBoolean(same && slmCorrect), slmConfidence, slmValid, slmCorrect,
+                        n.path("slmDetail").asText(""), n.hasNonNull("largeCorrect") ? n.get("largeCorrect").asBoolean() : null,
                         n.path("promptTokens").asInt(0), n.path("completionTokens").asInt(0), n.path("largePromptTokens").asInt(-1),
-                        n.path("largeCompletionTokens").asInt(-1), text(n, "variant"), signals(n.get("slmSignals")),
-                        signals(n.get("autoSignals")), n.path("autoCalledTool").asBoolean(false), num(n, "slmMillis", 0),
-                        num(n, "largeMillis", -1)));
+                        n.path("largeCompletionTokens").asInt(-1), n.has("variant") ? text(n, "variant") : known == null ? null : known.variant(),
+                        signals(n.get("slmSignals")), signals(n.get("autoSignals")), n.path("autoCalledTool").asBoolean(false),
+                        num(n, "slmMillis", 0), num(n, "largeMillis", -1)));
             } catch (IllegalArgumentException | JsonProcessingException e) {
                 throw new IllegalArgumentException("item " + n.path("id").asText("?") + " of the report cannot be read: " + e.getMessage(), e);
             }

@@ -107,7 +107,7 @@ class CalibrationRunnerTest {
         assertEquals(report.routes().getFirst().threshold().threshold(),
                 snippet.get("routes").get(0).get("minGenerationConfidence").asDouble(), 0.0005);
         // a report read back gives the same items, signals included: refitting needs no model run
-        CalibrationReport.Loaded back = CalibrationReport.readItems(report.toJson());
+        CalibrationReport.Loaded back = CalibrationReport.readItems(report.toJson(), List.of());
         assertEquals(report.results(), back.results());
     }
 

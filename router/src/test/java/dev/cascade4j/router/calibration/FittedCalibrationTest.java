@@ -90,7 +90,7 @@ class FittedCalibrationTest {
         ThresholdPolicy policy = new ThresholdPolicy(ThresholdPolicy.Risk.ERROR_RATE, 0.1,
                 dev.cascade4j.router.confidence.RiskBound.Kind.CONFORMAL, 0.1, true);
         CalibrationReport first = CalibrationReport.of(items(2), List.of(), config, policy, CostModel.DEFAULTS, true, Duration.ZERO);
-        CalibrationReport.Loaded loaded = CalibrationReport.readItems(first.toJson());
+        CalibrationReport.Loaded loaded = CalibrationReport.readItems(first.toJson(), List.of());
         assertTrue(loaded.largeMeasured());
         assertEquals(first.results(), loaded.results());
         CalibrationReport again = CalibrationReport.of(loaded.results(), List.of(), config, policy, CostModel.DEFAULTS, true, Duration.ZERO);
