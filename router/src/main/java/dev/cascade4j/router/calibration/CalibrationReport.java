@@ -393,8 +393,11 @@ public record CalibrationReport(
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Calibration over %d items (%d calibration, %d test) in %.0f s%s%n", items, calibrationItems,
                 testItems, elapsed.toMillis() / 1000.0, errors.isEmpty() ? "" : "; " + errors.size() + " failed"));
-        b.append(largeMeasured ? "Large model: measured on every in-scope item.\n"
-                : "Large model: none reachable, so its answers are TAKEN AS CORRECT (all-large accuracy = 100%, ASSUMED).\n");
+        long unanswered = results.stream().filter(r -> r.expectedRoute() != null && r.largeCorrect() == null).count();
+        b.append(!largeMeasured ? "Large model: none reachable, so its answers are TAKEN AS CORRECT (all-large accuracy = 100%, ASSUMED).\n"
+                : unanswered == 0 ? "Large model: measured on every in-scope item.\n"
+                : String.format(Locale.ROOT, "Large model: measured, but %d in-scope items got no answer from it: those are TAKEN AS CORRECT.%n",
+                        unanswered));
         b.append("Thresholds: ").append(policy.describe()).append(policy.fit() ? "; confidence fitted per route" : "").append('\n');
         b.append('\n');
         b.append(String.format(Locale.ROOT, "%-12s %-12s %5s %5s %9s %8s %7s %10s %10s %10s %9s%n", "route", "policy", "cal", "test",

@@ -36,7 +36,7 @@ public final class OutputJudge {
      * The first reason to escalate, or {@code null} when the answer stands.
      *
      * @param route the route (its schema, tools and threshold), or {@code null} for a model named directly
-     * @param sent  the request the SLM answered
+     * @param sent  the request the SLM answered; a fitted confidence model sees a classifier confidence of 1 (a named route)
      */
     public Verdict judge(Route route, GenerationRequest sent, GenerationResult answer) {
         return judgement(route, sent, answer, 1).verdict();
