@@ -35,38 +35,6 @@ class AgentLoopTest {
         }
     }
 
-    /** Answers every subtask with what the script says, and remembers what it was asked. */
-    static final class ScriptedRouter implements Router {
-        final List<Subtask> asked = new ArrayList<>();
-        private final Function<Subtask, ToolCall> script;
-
-        ScriptedRouter(Function<Subtask, ToolCall> script) {
-            this.script = script;
-        }
-
-        @Override
-        public Future<RoutedAnswer> route(Subtask subtask) {
-            asked.add(subtask);
-            ToolCall call = script.apply(subtask);
-            GenerationResult answer = new GenerationResult("", List.of(call), FinishReason.TOOL_CALLS, Confidence.NONE,
-                    new Usage(10, 0, 5, 0), new Timings(0, 1, 1));
-            Subtask.Escalation e = subtask.escalation();
-            RoutingDecision decision = new RoutingDecision(subtask.id(), "tool_call", 1, 0.9, e != null,
-                    e == null ? EscalationReason.NONE : e.reason(), e == null ? "small" : "large", false, "scripted");
-            return Future.succeededFuture(new RoutedAnswer(subtask, decision, answer, answer, null, Duration.ZERO, Duration.ZERO));
-        }
-
-        @Override
-        public List<RouteInfo> routes() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> localModels() {
-            return List.of();
-        }
-    }
-
     static List<String> offered(Subtask s) {
         return s.request().tools().stream().map(ToolSpec::name).toList();
     }
@@ -75,7 +43,7 @@ class AgentLoopTest {
     void aToolCalledInConsecutiveStepsSitsOutTheNextOneWhichGoesToTheLargeModel() {
         int[] n = {0};
         // A small model that converts its own result again and again, until the tool is taken away.
-        ScriptedRouter router = new ScriptedRouter(s -> offered(s).contains("toUsDollars")
+        ScriptedRouter router = ScriptedRouter.calls(s -> offered(s).contains("toUsDollars")
                 ? new ToolCall("c" + ++n[0], "toUsDollars", "{\"euros\":" + (1000 + n[0]) + "}")
                 : new ToolCall("f", Agent.FINAL_ANSWER_TOOL, "{\"answer\":\"done\"}"));
         try (Agent agent = Agent.builder().router(router).tools(new Converter()).maxSteps(6).build()) {
@@ -93,7 +61,7 @@ class AgentLoopTest {
 
     @Test
     void theRuleCanBeTurnedOff() {
-        ScriptedRouter router = new ScriptedRouter(s -> new ToolCall("c" + s.id(), "toUsDollars", "{\"euros\":" + s.id().hashCode() + "}"));
+        ScriptedRouter router = ScriptedRouter.calls(s -> new ToolCall("c" + s.id(), "toUsDollars", "{\"euros\":" + s.id().hashCode() + "}"));
         try (Agent agent = Agent.builder().router(router).tools(new Converter()).maxSteps(4).repeatedToolLimit(0).build()) {
             AgentResult result = agent.run("Convert 1000 euros.");
             assertEquals(AgentResult.StopReason.STEP_LIMIT, result.stopReason());
