@@ -128,6 +128,19 @@ class AgentTest {
     }
 
     @Test
+    void aStepPastItsOwnDeadlineEndsTheRunAsSlmTimeoutWithoutAnAnswer() {
+        try (Agent agent = Agent.builder().router(router).tools(new Shop()).stepTimeout(Duration.ofMillis(1)).build()) {
+
+            AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
+
+            // No large model here: the router hands back the SLM's answer cut off at the deadline, or nothing.
+            assertEquals(AgentResult.StopReason.SLM_TIMEOUT, result.stopReason(), trace(result));
+            assertTrue(result.answer() == null && !result.answered());
+            assertTrue(result.detail().contains("deadline of 1 ms"), result.detail());
+        }
+    }
+
+    @Test
     void runBlocksSoItRefusesAnEventLoop() throws Exception {
         Shop shop = new Shop();
         try (Agent agent = Agent.builder().router(router).tools(shop).build()) {

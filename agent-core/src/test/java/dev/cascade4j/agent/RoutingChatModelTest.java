@@ -11,11 +11,13 @@ import dev.cascade4j.router.RoutingDecision;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,15 @@ class RoutingChatModelTest {
         assertEquals("tool_call", decision.route(), decision.toString());
         assertEquals(1.0, decision.classifierConfidence(), decision.toString());
         assertTrue(response.aiMessage().hasToolExecutionRequests() || !response.aiMessage().text().isBlank(), String.valueOf(response.aiMessage()));
+    }
+
+    @Test
+    void anAiServiceWhoseCallRunsOutOfTimeGetsATimeoutNotAPartialRecord() {
+        Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).deadline(Duration.ofMillis(1)).build());
+
+        var e = assertThrows(TimeoutException.class, () -> extractor.extract("Extract the contact: Maria Lopez, maria.lopez@example.com"));
+
+        assertTrue(e.getMessage().contains("deadline"), e.getMessage());
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class ExtractionExample {
 
     public static void main(String[] args) {
         String text = args.length > 0 ? String.join(" ", args)
-                : "Hi, this is Maria Lopez from Lisbon. You can reach me at maria.lopez@example.com.";
+                : "Hi, this is Maria Lopez from Madrid. You can reach me at maria.lopez@example.com.";
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).build()) {     // the embedded two-tier cascade
             // Each routed call is published on the event bus: print how it was served.

@@ -55,7 +55,7 @@ public final class ShopAgentExample {
                      .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with"
                              + " the priceOf tool, then convert it with toUsDollars, then give the final answer with final_answer.")
                      .maxSteps(6)
-                     .timeBudget(Duration.ofMinutes(2))
+                     .timeBudget(Duration.ofMinutes(5))
                      .build()) {
             for (String task : tasks) {
                 AgentResult result = agent.run(task);
