@@ -46,6 +46,10 @@ public class RouterException extends RuntimeException {
         public DeadlineExceeded(String message) {
             super(message);
         }
+
+        public DeadlineExceeded(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The caller cancelled the subtask (its client went away) before the answer; nothing further was done for it. */
