@@ -67,7 +67,7 @@ class AgentTest {
         try (Agent agent = Agent.builder().router(router).tools(shop)
                 .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
                         + " then convert it with toUsDollars, then give the final answer with final_answer.")
-                .maxSteps(5).build()) {
+                .maxSteps(5).timeBudget(Duration.ofMinutes(10)).build()) {
 
             AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
 
