@@ -310,8 +310,9 @@ public final class Agent implements AutoCloseable {
         }
 
         /**
-         * Says so when a number among the call's arguments is one the same tool returned earlier and the
-         * task does not mention: the tool applied to its own result (1200 to 1320, then 1320 to 1452, ...).
+         * Says so when a number among the call's arguments (other than a single digit) is one the same
+         * tool returned earlier and the task does not mention: the tool applied to its own result (1200
+         * to 1320, then 1320 to 1452, ...).
          */
         private String ownOutputFed(ToolCall call) {
             List<String> earlier = outputs.get(call.name());
@@ -326,7 +327,8 @@ public final class Agent implements AutoCloseable {
             }
             List<Double> inTask = numbersIn(task);
             for (double value : numbersIn(args)) {
-                if (containsNumber(inTask, value)) {
+                // Single digits are pages, counts and indexes, which any text is full of: no evidence of a loop.
+                if ((value == Math.rint(value) && Math.abs(value) < 10) || containsNumber(inTask, value)) {
                     continue;
                 }
                 for (String output : earlier) {
@@ -550,9 +552,9 @@ public final class Agent implements AutoCloseable {
         /**
          * How the agent breaks a loop over a tool. Three things count as a loop: a call whose result the
          * model already has (same tool, same arguments: answered from the earlier result, not run again),
-         * a tool given a number that same tool returned and the task does not mention (1200 euros
-         * converted to 1320, then 1320 converted again: not run), and the same single tool called in this
-         * many consecutive steps (run). The first loop of a run escalates: the next step goes to the
+         * a tool given a number (not a single digit) that same tool returned and the task does not
+         * mention (1200 euros converted to 1320, then 1320 converted again: not run), and the same single
+         * tool called in this many consecutive steps (run). The first loop of a run escalates: the next step goes to the
          * large model ({@code REPEATED_TOOL}) without that tool on offer. A second loop in the same run
          * ends it with {@code TOOL_LOOP} and no answer. Default 2; 0 turns loop handling off (a repeated
          * call is still answered from the earlier result).
