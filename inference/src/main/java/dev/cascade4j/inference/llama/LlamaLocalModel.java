@@ -43,7 +43,6 @@ public final class LlamaLocalModel implements LocalModel {
     private final Thread decodeThread;
     private final GrammarSampler.Scratch scratch;
     private final ForcedTextProbe probe;
-    private final float[] logits;
     private final LogitStats stats;
     private final int[] candidateTokens;
     private final boolean[] candidateAllowed;
@@ -66,7 +65,6 @@ public final class LlamaLocalModel implements LocalModel {
         }
         this.scratch = new GrammarSampler.Scratch(model.vocabSize);
         this.probe = new ForcedTextProbe(model);
-        this.logits = new float[model.vocabSize];
         this.stats = new LogitStats(Math.max(options.grammarCandidates(), 256));
         this.candidateTokens = new int[model.vocabSize];
         this.candidateAllowed = new boolean[model.vocabSize];
@@ -329,7 +327,7 @@ public final class LlamaLocalModel implements LocalModel {
             }
         }
         int k = Math.max(options.grammarCandidates(), s.sampling.topK());
-        stats.compute(context.logits(s.logitIndex), logits, model.vocabSize, k);
+        stats.compute(context.logits(s.logitIndex), model.vocabSize, k);
 
         int count = stats.topCount;
         System.arraycopy(stats.topTokens, 0, candidateTokens, 0, count);
@@ -351,7 +349,7 @@ public final class LlamaLocalModel implements LocalModel {
 
         int chosen = choose(s, count);
         int token = candidateTokens[chosen];
-        float chosenLogit = logits[token];
+        float chosenLogit = stats.logit(token);
         if (s.firstTokenNanos == 0) {
             s.firstTokenNanos = System.nanoTime();
         }
@@ -413,7 +411,7 @@ public final class LlamaLocalModel implements LocalModel {
         for (int i = 0; i < n; i++) {
             order[i] = candidateTokens[i];
         }
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        Arrays.sort(order, (a, b) -> Float.compare(stats.logit(b), stats.logit(a)));
         int keep = Math.min(n, stats.topTokens.length);
         for (int i = 0; i < keep; i++) {
             candidateTokens[i] = order[i];
@@ -441,7 +439,7 @@ public final class LlamaLocalModel implements LocalModel {
             if (!candidateAllowed[i]) {
                 continue;
             }
-            float l = logits[candidateTokens[i]];
+            float l = stats.logit(candidateTokens[i]);
             if (Double.isNaN(best)) {
                 best = l;
             }
@@ -485,14 +483,14 @@ public final class LlamaLocalModel implements LocalModel {
         double bestOther = 0;
         for (int i = 0; i < count; i++) {
             if (candidateAllowed[i]) {
-                double q = stats.probability(logits[candidateTokens[i]]);
+                double q = stats.probability(stats.logit(candidateTokens[i]));
                 allowedMass += q;
                 if (i != chosen) {
                     bestOther = Math.max(bestOther, q);
                 }
             }
         }
-        s.confidence.record(probability, stats.entropy, probability - bestOther, constrained ? Math.min(1, allowedMass) : 1);
+        s.confidence.record(probability, stats.entropy(), probability - bestOther, constrained ? Math.min(1, allowedMass) : 1);
     }
 
     /** Appends the text the grammar admits as the only continuation, as tokens to decode in the next batch. */
