@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Choosing a token from a row of logits, with and without a grammar: no model, the grammar is a stand-in filter. */
 class TokenSamplerTest {
     // Token i has logit -i/2 except a few placed at the top: 7 (10.0), 3 (9.0), 11 (8.5), 5 (6.0).
-    private static final float[] LOGITS = logits(10_000);
+    private static final float[] LOGITS = logits(1_000);
 
     private static float[] logits(int vocab) {
         float[] l = new float[vocab];
@@ -65,18 +65,18 @@ class TokenSamplerTest {
     @Test
     void whenNoCandidateIsAllowedTheWholeVocabularyIsAsked() {
         TokenSampler sampler = new TokenSampler(LOGITS.length, 256);
-        // Only tokens 9000 and 9500 are allowed: far below the 64 candidates.
+        // Only tokens 900 and 950 are allowed: far below the 64 candidates.
         TokenSampler.Filter rare = (tokens, count, allowed) -> {
             int n = 0;
             for (int i = 0; i < count; i++) {
-                allowed[i] = tokens[i] == 9000 || tokens[i] == 9500;
+                allowed[i] = tokens[i] == 900 || tokens[i] == 950;
                 n += allowed[i] ? 1 : 0;
             }
             return n;
         };
-        assertEquals(9000, sampler.sample(row(), 64, rare, SamplingParams.DEFAULT, new SplittableRandom(1)));
+        assertEquals(900, sampler.sample(row(), 64, rare, SamplingParams.DEFAULT, new SplittableRandom(1)));
         assertEquals(2, sampler.allowedCount);
-        assertEquals(9500, sampler.candidates[1], "the allowed tokens, by falling logit");
+        assertEquals(950, sampler.candidates[1], "the allowed tokens, by falling logit");
     }
 
     @Test
@@ -91,27 +91,27 @@ class TokenSamplerTest {
 
     @Test
     void topKKeepsOnlyTheKBestAllowedTokens() {
-        Map<Integer, Integer> seen = draw(params(100, 1, 2, 0), null, 2000);
+        Map<Integer, Integer> seen = draw(params(100, 1, 2, 0), null, 600);
         assertEquals(java.util.Set.of(7, 3), seen.keySet(), "at a high temperature both of the two best appear, nothing else");
     }
 
     @Test
     void minPDropsTokensFarBelowTheBest() {
         // At temperature 1, token 11 has weight e^-1.5 = 0.22 of token 7's, token 5 e^-4 = 0.018.
-        Map<Integer, Integer> seen = draw(params(1, 1, 0, 0.1), null, 3000);
+        Map<Integer, Integer> seen = draw(params(1, 1, 0, 0.1), null, 600);
         assertEquals(java.util.Set.of(7, 3, 11), seen.keySet());
     }
 
     @Test
     void topPStopsOnceTheMassIsCovered() {
         // Token 7 alone holds 1 / (1 + e^-1 + e^-1.5 + ...) ≈ 0.62 of the mass.
-        assertEquals(java.util.Set.of(7), draw(params(1, 0.5, 0, 0), null, 2000).keySet());
-        assertEquals(java.util.Set.of(7, 3), draw(params(1, 0.8, 0, 0), null, 2000).keySet());
+        assertEquals(java.util.Set.of(7), draw(params(1, 0.5, 0, 0), null, 600).keySet());
+        assertEquals(java.util.Set.of(7, 3), draw(params(1, 0.8, 0, 0), null, 600).keySet());
     }
 
     @Test
     void samplingSkipsTokensTheGrammarForbids() {
-        Map<Integer, Integer> seen = draw(params(100, 1, 3, 0), oddTokensOnly(), 2000);
+        Map<Integer, Integer> seen = draw(params(100, 1, 3, 0), oddTokensOnly(), 600);
         assertEquals(java.util.Set.of(7, 3, 11), seen.keySet());
     }
 
