@@ -178,16 +178,9 @@ public final class CascadeRouter implements Router, AutoCloseable {
             case Plan.ServeDirectly direct -> {
                 Choice sent = choice.sending(trip.subtask.request());
                 yield local.generate(trip, slots.byName(direct.model()), sent.sent())
-                        .compose(o -> run(trip, sent, policy.servedDirectly(judged(null, o))));
+                        .compose(o -> run(trip, sent, policy.servedDirectly(judged(sent, o))));
             }
-            case Plan.TrySlm slm -> {
-                Choice shaped = choice.sending(RouteRequests.forRoute(slm.route(), trip.subtask.request()));
-                yield rankTools(trip, shaped).compose(
-                        ranked -> local.generate(trip, slots.byRef(slm.route().model()), ranked.sent()).transform(ar -> ar.succeeded()
-                                ? run(trip, ranked, policy.answered(slm.route(), judged(slm.route(), ar.result())))
-                                : run(trip, ranked, policy.slmFailed(LocalCalls.mapError(ar.cause())))),
-                        e -> run(trip, shaped, policy.slmFailed(LocalCalls.mapError(e))));
-            }
+            case Plan.TrySlm slm -> trySlm(trip, choice.sending(RouteRequests.forRoute(slm.route(), trip.subtask.request())));
             case Plan.GoLarge wanted -> {
                 String target = policy.target(choice);
                 yield large.ask(trip, target, shaped(trip, choice).sent()).compose(
@@ -206,6 +199,15 @@ public final class CascadeRouter implements Router, AutoCloseable {
         };
     }
 
+    /** The route's SLM answers (its tools ranked first when the route asks), and the policy reads the judged answer. */
+    private Future<RoutedAnswer> trySlm(Trip trip, Choice shaped) {
+        return rankTools(trip, shaped).compose(
+                ranked -> local.generate(trip, slots.byRef(ranked.route().model()), ranked.sent()).transform(ar -> ar.succeeded()
+                        ? run(trip, ranked, policy.answered(ranked.route(), judged(ranked, ar.result())))
+                        : run(trip, ranked, policy.slmFailed(LocalCalls.mapError(ar.cause())))),
+                e -> run(trip, shaped, policy.slmFailed(LocalCalls.mapError(e))));
+    }
+
     /** The choice with the request a model is sent: the SLM's when it ran, else the route's shape of the caller's. */
     private Choice shaped(Trip trip, Choice choice) {
         if (choice.sent() != null) {
@@ -216,8 +218,8 @@ public final class CascadeRouter implements Router, AutoCloseable {
     }
 
     /** The judge's verdict on an answer that came before the deadline; a cut or missing answer is not judged. */
-    private SlmOutcome judged(Route route, SlmOutcome o) {
-        return o.result() == null || o.timedOut() ? o : o.judged(judge.judgement(route, o.sent(), o.result()));
+    private SlmOutcome judged(Choice choice, SlmOutcome o) {
+        return o.result() == null || o.timedOut() ? o : o.judged(judge.judgement(choice.route(), o.sent(), o.result()));
     }
 
     /** The SLM's request with its tools most relevant first, when the route asks for it (embeddings: on a worker). */
