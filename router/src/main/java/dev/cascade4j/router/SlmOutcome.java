@@ -21,11 +21,6 @@ record SlmOutcome(String model, GenerationRequest sent, GenerationResult result,
         return new SlmOutcome(model, sent, result, timedOut, deadlineMillis, j);
     }
 
-    /** The generation confidence the decision reports: the judged one, else the answer's own. */
-    double confidence() {
-        return result == null ? Double.NaN : judgement != null ? judgement.confidence() : OutputJudge.confidence(sent, result);
-    }
-
     String timeoutDetail() {
         int tokens = result == null ? 0 : result.usage().completionTokens();
         return "no SLM answer within the deadline of " + deadlineMillis + " ms; cancelled after " + tokens + " tokens";

@@ -203,7 +203,7 @@ class CascadeRouterBranchTest {
             assertNull(a.teacherAnswer());
             assertTrue(teacher.requests.isEmpty());
             assertEquals(ChatMessage.system("You summarize."), slm.requests.getFirst().messages().getFirst(), "the route's system prompt");
-            assertEquals(a.subtask().id(), published.get(10, TimeUnit.SECONDS).subtask().id());
+            assertEquals(a.subtask().id(), published.get(60, TimeUnit.SECONDS).subtask().id());
             assertEquals(1, count("requests", "route", "summarize"));
             assertEquals(1, count("slm.handled", "route", "summarize"));
         }

@@ -59,7 +59,7 @@ class RoutingPolicyTest {
 
     static SlmOutcome answered(double score, Verdict verdict) {
         return new SlmOutcome("slm", ASK, ScriptedModel.text("It rained.", score), false, 1000,
-                new OutputJudge.Judgement(verdict, score, String.format(java.util.Locale.ROOT, "%.2f", score)));
+                new OutputJudge.Judgement(verdict, score, String.format(java.util.Locale.ROOT, "%.2f", score), null));
     }
 
     static SlmOutcome cut(int tokens) {

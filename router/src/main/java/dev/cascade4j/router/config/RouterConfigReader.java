@@ -16,6 +16,8 @@ import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.source.ModelRef;
 import dev.cascade4j.router.RequestShape;
+import dev.cascade4j.router.confidence.ConfidenceModel;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -234,6 +236,7 @@ final class RouterConfigReader {
         }
         checkSchema(r, "outputSchema", schema);
         b.outputSchema(schema);
+        b.confidence(confidence(r.objOrNull("confidence")));
         String target = r.string("escalateTo", null);
         if (target != null && !largeNames.contains(target)) {
             throw r.fail("escalateTo", "'" + target + "' is not a large model; known: " + (largeNames.isEmpty() ? "none (add largeModels)" : largeNames));
@@ -258,6 +261,41 @@ final class RouterConfigReader {
     }
 
     /** Compiles a configured schema now, so a bad one (or one that refers outside itself) fails at start, not per request. */
+    /** A route's fitted confidence model: {@code intercept}, and {@code weights}, {@code means}, {@code scales} by feature name. */
+    private ConfidenceModel confidence(Obj c) {
+        if (c == null) {
+            return null;
+        }
+        double intercept = c.number("intercept", Double.NaN, -1e6, 1e6);
+        if (Double.isNaN(intercept)) {
+            throw c.fail("intercept", "is required");
+        }
+        Obj weights = c.objOrNull("weights");
+        if (weights == null) {
+            throw c.fail("weights", "is required: a mapping of feature name to weight; features: " + ConfidenceSignals.FEATURES);
+        }
+        Obj means = c.objOrNull("means");
+        Obj scales = c.objOrNull("scales");
+        Map<String, ConfidenceModel.Term> terms = new java.util.LinkedHashMap<>();
+        for (var it = weights.node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!ConfidenceSignals.FEATURES.contains(name)) {
+                throw weights.fail(name, "unknown confidence feature; known: " + String.join(", ", ConfidenceSignals.FEATURES));
+            }
+            terms.put(name, new ConfidenceModel.Term(weights.number(name, 0, -1e6, 1e6),
+                    means == null ? 0 : means.number(name, 0, -1e6, 1e6), scales == null ? 1 : scales.number(name, 1, 1e-12, 1e6)));
+        }
+        weights.done();
+        if (means != null) {
+            means.done();
+        }
+        if (scales != null) {
+            scales.done();
+        }
+        c.done();
+        return new ConfidenceModel(intercept, terms);
+    }
+
     private static void checkSchema(Obj owner, String field, JsonNode schema) {
         if (schema == null) {
             return;
