@@ -45,7 +45,8 @@ public final class Cli {
                                    fetch models into the cache (default: the cascade's %s and %s)
               models list          the catalogue, what is cached, and other cached models
               natives pull         fetch llama.cpp's prebuilt libraries for this platform
-              demo [TASK]          an agent with two tools on the embedded router (SmolLM2); prints each step's routing
+              demo [TASK]          an agent with two tools on the embedded router; prints each step's routing
+              extract [TEXT]       a langchain4j AiService extracting a contact record through the embedded router
               serve [--port 8080] [--host H] [--config FILE] [--api-key K] [--router-config FILE]
                     [--data-dir DIR | --log-postgres URL | --no-log] [--redact all|none|email,phone,card,secret]
                                    OpenAI-compatible server with the router and the query log: /v1/chat/completions,
@@ -122,6 +123,10 @@ public final class Cli {
             case "serve" -> ServeCommand.run(options(rest));
             case "demo" -> {
                 ShopAgentExample.main(rest.toArray(String[]::new));
+                yield 0;
+            }
+            case "extract" -> {
+                ExtractionExample.main(rest.toArray(String[]::new));
                 yield 0;
             }
             case "bench" -> {

@@ -120,7 +120,7 @@ final class RoutingPolicy {
     /** After a model the caller named answered: kept as asked, marked a fallback when it would have escalated. */
     Plan servedDirectly(SlmOutcome slm) {
         if (slm.result() == null) {
-            return new Plan.Fail(new RouterException("the deadline of " + slm.deadlineMillis() + " ms passed before model "
+            return new Plan.Fail(new RouterException.DeadlineExceeded("the deadline of " + slm.deadlineMillis() + " ms passed before model "
                     + slm.model() + " could start; give the subtask more time"));
         }
         String asAsked = "served by model " + slm.model() + " as asked";
@@ -144,7 +144,7 @@ final class RoutingPolicy {
             return new Plan.Fail(new RouterException(wanted.detail() + "; " + why, wanted.slmError()));
         }
         if (wanted.reason() == EscalationReason.SLM_TIMEOUT) {
-            return new Plan.Fail(new RouterException(wanted.detail() + "; " + why + "; give the subtask a longer deadline"));
+            return new Plan.Fail(new RouterException.DeadlineExceeded(wanted.detail() + "; " + why + "; give the subtask a longer deadline"));
         }
         return new Plan.FallBack(wanted.reason(), detail, null);
     }
@@ -152,7 +152,7 @@ final class RoutingPolicy {
     /** After the fallback model answered a subtask no SLM had answered yet. */
     Plan fellBack(Plan.FallBack wanted, SlmOutcome slm) {
         if (slm.result() == null) {
-            return new Plan.Fail(new RouterException(wanted.detail() + ", but the deadline passed before it could start"));
+            return new Plan.Fail(new RouterException.DeadlineExceeded(wanted.detail() + ", but the deadline passed before it could start"));
         }
         String cut = slm.timedOut() ? "; the SLM's answer was cut at the deadline" : "";
         return new Plan.FallBack(wanted.reason(), wanted.detail() + cut, slm);

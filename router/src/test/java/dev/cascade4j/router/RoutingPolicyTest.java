@@ -204,6 +204,7 @@ class RoutingPolicyTest {
         assertTrue(late.detail().endsWith("served by model slm as asked, not escalated"), late.detail());
         Plan.Fail never = assertInstanceOf(Plan.Fail.class, policy.servedDirectly(new SlmOutcome("slm", ASK, null, true, 300, null)));
         assertEquals("the deadline of 300 ms passed before model slm could start; give the subtask more time", never.error().getMessage());
+        assertInstanceOf(RouterException.DeadlineExceeded.class, never.error());
     }
 
     // ---- when the large model does not answer ----
@@ -242,6 +243,7 @@ class RoutingPolicyTest {
         assertEquals(new Plan.FallBack(EscalationReason.ROUTE_POLICY, fallback.detail(), fine), policy.fellBack(fallback, fine));
         Plan.Fail never = assertInstanceOf(Plan.Fail.class, policy.fellBack(fallback, new SlmOutcome("slm", ASK, null, true, 300, null)));
         assertTrue(never.error().getMessage().endsWith("but the deadline passed before it could start"), never.error().getMessage());
+        assertInstanceOf(RouterException.DeadlineExceeded.class, never.error());
     }
 
     @Test
@@ -250,10 +252,12 @@ class RoutingPolicyTest {
         Plan.GoLarge wanted = assertInstanceOf(Plan.GoLarge.class, policy.slmFailed(broken));
         Plan.Fail failed = assertInstanceOf(Plan.Fail.class, policy.withoutLarge(wanted, "no large model configured"));
         assertEquals("the SLM failed: decode failed; no large model configured", failed.error().getMessage());
+        assertEquals(RouterException.class, failed.error().getClass());
         assertSame(broken, failed.error().getCause());
 
         Plan.Fail late = assertInstanceOf(Plan.Fail.class, policy.withoutLarge(
                 new Plan.GoLarge(EscalationReason.SLM_TIMEOUT, "no SLM answer within the deadline of 300 ms"), "no large model configured"));
         assertTrue(late.error().getMessage().endsWith("give the subtask a longer deadline"), late.error().getMessage());
+        assertInstanceOf(RouterException.DeadlineExceeded.class, late.error(), "nothing cut off is returned in a whole answer's place");
     }
 }
