@@ -26,9 +26,7 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +39,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The router end to end on real models: SmolLM2 as the SLM, a second SmolLM2 instance behind an
  * OpenAI-compatible HTTP server as the large model (reached through langchain4j's OpenAiChatModel),
- * and the real all-MiniLM-L6-v2 encoder.
+ * and the real all-MiniLM-L6-v2 encoder. Only what a model shows is here: the whole path on real
+ * parts, answers a grammar forces past a relaxed schema keyword, a real generation cancelled at its
+ * deadline, an SLM's vote under an enum grammar, the engine's own refusal. Every branch of the routing
+ * itself is in {@link CascadeRouterBranchTest}, on scripted models.
  */
 class CascadeRouterTest {
     /** The embedded routes on SmolLM2, the tiny model of the fast tests, with no large tier. */
@@ -228,45 +229,6 @@ class CascadeRouterTest {
     }
 
     @Test
-    void aRankingRouteOffersTheMostRelevantToolFirstUnlessTheOrderIsKept() throws Exception {
-        JsonNode none = JSON.readTree("{\"type\":\"object\",\"properties\":{}}");
-        List<ToolSpec> tools = List.of(
-                new ToolSpec("get_weather", "Current weather for a city.", JSON.readTree(
-                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}")),
-                new ToolSpec("list_alarms", "List the alarms set on the phone.", none),
-                new ToolSpec("set_timer", "Start a countdown timer for a number of minutes.", JSON.readTree(
-                        "{\"type\":\"object\",\"properties\":{\"minutes\":{\"type\":\"integer\"}},\"required\":[\"minutes\"]}")));
-        GenerationRequest request = GenerationRequest.builder().user("Set a timer for 12 minutes.")
-                .tools(tools).toolChoice(ToolChoice.REQUIRED).maxTokens(40).build();
-        try (CascadeRouter router = router(withTeacher("tool_call", r -> r.minGenerationConfidence(0)))) {
-            RoutedAnswer ranked = await(router.route(subtask(request).withRouteHint("tool_call")));
-            assertTrue(ranked.decision().detail().contains("tools offered by relevance, set_timer first"), ranked.decision().detail());
-            assertEquals("set_timer", ranked.slmAnswer().toolCalls().getFirst().name(), ranked.decision().detail());
-            assertEquals(12, JSON.readTree(ranked.slmAnswer().toolCalls().getFirst().arguments()).get("minutes").asInt());
-
-            Subtask kept = new Subtask(null, request, "tool_call", Duration.ofMinutes(5), null, true);
-            RoutedAnswer asGiven = await(router.route(kept));
-            assertFalse(asGiven.decision().detail().contains("tools offered by relevance"), asGiven.decision().detail());
-        }
-    }
-
-    @Test
-    void aCallerReportedToolFailureSendsTheSubtaskToTheLargeModel() throws Exception {
-        try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
-            Subtask failedBefore = subtask(ask("Summarize: the warehouse service is down again.", 12))
-                    .withRouteHint("summarize").withEscalation(EscalationReason.TOOL_FAILED, "tool stock failed in step 1: service down");
-            RoutedAnswer a = await(router.route(failedBefore));
-            RoutingDecision d = a.decision();
-            assertEquals(EscalationReason.TOOL_FAILED, d.reason(), d.detail());
-            assertTrue(d.escalated());
-            assertFalse(d.fallback());
-            assertTrue(d.detail().startsWith("tool stock failed in step 1"), d.detail());
-            assertNotNull(a.teacherAnswer());
-            assertNull(a.slmAnswer(), "no SLM call for a subtask the caller escalated");
-        }
-    }
-
-    @Test
     void aTimedOutSlmCallIsCancelledAndEscalates() throws Exception {
         try (CascadeRouter router = router(withTeacher("summarize", r -> r.minGenerationConfidence(0)))) {
             Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
@@ -283,95 +245,6 @@ class CascadeRouterTest {
     }
 
     @Test
-    void deadlineCancelWithoutLargeModelReturnsThePartialAnswerAsFallback() throws Exception {
-        RouterConfig config = tinyDefaults();
-        try (CascadeRouter router = router(config)) {
-            Subtask s = subtask(ask("Write a very long story about a dragon who learns to bake bread.", 400))
-                    .withRouteHint("summarize").withDeadline(Duration.ofMillis(300));
-            long t0 = System.nanoTime();
-            RoutedAnswer a = await(router.route(s));
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            RoutingDecision d = a.decision();
-            assertEquals(EscalationReason.SLM_TIMEOUT, d.reason());
-            assertTrue(d.fallback());
-            assertTrue(d.lowConfidence());
-            assertFalse(d.escalated());
-            assertEquals(FinishReason.CANCELLED, a.answer().finishReason());
-            assertTrue(millis < 5000, "answered " + millis + " ms after a 300 ms deadline");
-            assertTrue(d.detail().contains("no large model configured"), d.detail());
-        }
-    }
-
-    @Test
-    void fallsBackToTheSlmAnswerWhenTheLargeModelIsDown() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        RouterConfig d0 = tinyDefaults();
-        RouterConfig config = d0.toBuilder()
-                .route(d0.route("summarize").toBuilder().minGenerationConfidence(1.0).build())
-                .largeModel(openAi("down", "http://127.0.0.1:" + closedPort + "/v1")).escalateTo("down").build();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (CascadeRouter router = router(config, registry)) {
-            RoutedAnswer a = await(router.route(subtask(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
-            RoutingDecision d = a.decision();
-            assertTrue(d.fallback(), d.detail());
-            assertFalse(d.escalated());
-            assertEquals(EscalationReason.LOW_GENERATION_CONFIDENCE, d.reason());
-            assertTrue(d.detail().contains("large model down failed"), d.detail());
-            assertSame(a.slmAnswer(), a.answer());
-            assertNull(a.teacherAnswer());
-            assertEquals(1, registry.get("cascade4j.router.fallbacks").tag("reason", "LOW_GENERATION_CONFIDENCE").counter().count());
-        }
-    }
-
-    @Test
-    void rejectsWhenTheModelHoldsItsMaximum() throws Exception {
-        RouterConfig config = tinyDefaults().toBuilder()
-                .localModel(LocalModelConfig.of(SLM).withMaxInFlight(1)).build();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (CascadeRouter router = router(config, registry)) {
-            List<Future<RoutedAnswer>> all = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                all.add(router.route(subtask(ask(SUMMARY_TASK, 30)).withRouteHint("summarize")));
-            }
-            int ok = 0;
-            int rejected = 0;
-            for (Future<RoutedAnswer> f : all) {
-                try {
-                    await(f);
-                    ok++;
-                } catch (RouterException.Overloaded e) {
-                    rejected++;
-                    assertTrue(e.retryAfter().toSeconds() >= 1, e.getMessage());
-                    assertTrue(e.getMessage().contains("maxInFlight"), e.getMessage());
-                }
-            }
-            assertEquals(1, ok);
-            assertEquals(2, rejected);
-            assertEquals(2, registry.get("cascade4j.router.rejections").tag("model", SMOLLM).counter().count());
-            // the slot is free again
-            assertNotNull(await(router.route(subtask(ask(SUMMARY_TASK, 10)).withRouteHint("summarize"))).answer());
-        }
-    }
-
-    @Test
-    void outOfScopeGoesStraightToTheLargeModel() throws Exception {
-        try (CascadeRouter router = router(withTeacher("summarize", r -> r))) {
-            RoutedAnswer a = await(router.route(subtask(ask("The mitochondria is the powerhouse of the cell.", 20))));
-            RoutingDecision d = a.decision();
-            assertEquals(EscalationReason.OUT_OF_SCOPE, d.reason(), d.detail());
-            assertNull(d.route());
-            assertTrue(d.escalated());
-            assertNull(a.slmAnswer());
-            assertTrue(Double.isNaN(d.generationConfidence()));
-            assertTrue(d.detail().startsWith("out of scope: nearest example"), d.detail());
-            assertTrue(d.classifierConfidence() < 1, "the closest route's confidence: " + d.classifierConfidence());
-        }
-    }
-
-    @Test
     void aSecondOpinionFromTheSlmAdjustsTheClassifierConfidence() throws Exception {
         RouterConfig d0 = tinyDefaults();
         RouterConfig config = d0.toBuilder()
@@ -384,48 +257,6 @@ class CascadeRouterTest {
             RoutingDecision d = a.decision();
             assertEquals("summarize", d.route(), d.detail());
             assertTrue(d.detail().contains("SLM agrees") || d.detail().contains("SLM says"), d.detail());
-        }
-    }
-
-    @Test
-    void outOfScopeWithoutLargeModelIsAnsweredByTheDefaultModelAsFallback() throws Exception {
-        try (CascadeRouter router = router(tinyDefaults())) {
-            RoutedAnswer a = await(router.route(subtask(ask("The mitochondria is the powerhouse of the cell.", 20))));
-            RoutingDecision d = a.decision();
-            assertEquals(EscalationReason.OUT_OF_SCOPE, d.reason());
-            assertTrue(d.fallback());
-            assertEquals(SMOLLM, d.model());
-            assertNotNull(a.slmAnswer());
-        }
-    }
-
-    @Test
-    void alwaysLargeRoutesSkipTheSlm() throws Exception {
-        try (CascadeRouter router = router(withTeacher("reason", r -> r))) {
-            RoutedAnswer a = await(router.route(subtask(ask(
-                    "Compare the trade-offs of event sourcing and CRUD for a small accounting app, step by step.", 30)).withRouteHint("reason")));
-            RoutingDecision d = a.decision();
-            assertEquals("reason", d.route(), d.detail());
-            assertEquals(EscalationReason.ROUTE_POLICY, d.reason());
-            assertTrue(d.escalated());
-            assertNull(a.slmAnswer());
-        }
-    }
-
-    @Test
-    void hintsNameARouteOrAModelAndUnknownHintsFail() throws Exception {
-        try (CascadeRouter router = router(tinyDefaults())) {
-            assertEquals(List.of(SMOLLM), router.localModels());
-            assertEquals(5, router.routes().size());
-
-            RoutedAnswer direct = await(router.route(subtask(ask("Say hello.", 10)).withRouteHint(SMOLLM)));
-            assertNull(direct.decision().route());
-            assertEquals(SMOLLM, direct.decision().model());
-            assertEquals(1.0, direct.decision().classifierConfidence());
-
-            Throwable unknown = failure(router.route(subtask(ask("Say hello.", 10)).withRouteHint("gpt-9")));
-            assertInstanceOf(RouterException.UnknownRoute.class, unknown);
-            assertTrue(unknown.getMessage().contains("gpt-9") && unknown.getMessage().contains("summarize"), unknown.getMessage());
         }
     }
 

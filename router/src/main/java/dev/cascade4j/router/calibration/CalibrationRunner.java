@@ -1,7 +1,7 @@
 package dev.cascade4j.router.calibration;
 
 import dev.cascade4j.inference.GenerationResult;
-import dev.cascade4j.router.CascadeRouter;
+import dev.cascade4j.router.RouteRequests;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RequestShape;
 import dev.cascade4j.router.RoutedAnswer;
@@ -102,7 +102,7 @@ public final class CalibrationRunner {
         int[] test = new int[2];
         StringBuilder misses = new StringBuilder();
         for (EvalItem item : items) {
-            String text = CascadeRouter.classificationText(item.request());
+            String text = RouteRequests.classificationText(item.request());
             Classification c = classifier.classify(text, RequestShape.of(item.request()));
             String expected = item.expected().route();
             boolean right = Objects.equals(expected, c.route());

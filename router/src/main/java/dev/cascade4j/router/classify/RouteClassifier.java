@@ -29,7 +29,7 @@ public final class RouteClassifier {
     private final Cache<String, Scores> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private static final Classification NO_ROUTES = new Classification(null, 0, 0, null, "no route has examples; name a route");
+    private static final Classification NO_ROUTES = new Classification(null, 0, 0, null, "no route has examples", "name a route");
 
     /** A text's similarity to every route and to the out-of-scope examples: what the embedding costs, cached per text. */
     private record Scores(double[] route, double[] nearest, double outOfScope) {
@@ -98,11 +98,12 @@ public final class RouteClassifier {
      * request of another shape keeps its first candidate route with no confidence, so it escalates.
      */
     private Classification withoutText(List<Integer> candidates, RequestShape shape) {
-        String why = "no text to classify; the last user message is empty or has no readable characters";
+        String why = "the last user message is empty or has no readable characters";
         if (shape == RequestShape.TEXT) {
-            return new Classification(null, 0, 0, null, "out of scope: " + why);
+            return new Classification(null, 0, 0, null, "out of scope: no text to classify", why);
         }
-        return new Classification(routes.get(candidates.getFirst()).name(), 0, 0, null, why + "; first route that takes " + describe(shape));
+        return new Classification(routes.get(candidates.getFirst()).name(), 0, 0, null,
+                "no text to classify; " + why + "; first route that takes " + describe(shape));
     }
 
     /** Classifies a text of the given shape, from the cache when it can (blocking on a miss: embeds it). */
@@ -269,11 +270,11 @@ public final class RouteClassifier {
                 + (mayBeOutOfScope ? "" : " among the routes that take " + describe(shape));
         if (withOutOfScope && p[n] > p[best]) {
             return new Classification(null, p[n], nearest, bestName, String.format(Locale.ROOT,
-                    "out of scope: closer to the out-of-scope examples (%.2f) than to any route; closest route %s", p[n], ranking));
+                    "out of scope: closer to the out-of-scope examples (%.2f) than to any route", p[n]), "closest route " + ranking);
         }
         if (mayBeOutOfScope && nearest < config.outOfScopeBelow()) {
             return new Classification(null, p[best], nearest, bestName, String.format(Locale.ROOT,
-                    "out of scope: nearest example %.2f < %.2f; closest route %s", nearest, config.outOfScopeBelow(), ranking));
+                    "out of scope: nearest example %.2f < %.2f", nearest, config.outOfScopeBelow()), "closest route " + ranking);
         }
         return new Classification(bestName, p[best], nearest, runnerUp, ranking);
     }
