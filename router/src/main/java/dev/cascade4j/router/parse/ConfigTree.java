@@ -70,16 +70,21 @@ public final class ConfigTree implements JsonFields.Problems {
      * Reads YAML or JSON text (JSON is YAML).
      *
      * @param source  the file's name in messages
-     * @param empty   the problem to report when the text holds nothing
+     * @param empty   the problem to report when the text holds nothing, or {@code null} when nothing is
+     *                allowed (the root is then JSON null)
      * @param factory the exception type of the caller's configuration
      */
     public static ConfigTree parse(String text, String source, String empty, ConfigException.Factory factory) {
         ConfigTree tree = new ConfigTree(source, factory);
         try (JsonParser p = YAML.createParser(text)) {
             if (p.nextToken() == null) {
-                throw factory.create(source, 0, 0, null, empty);
+                if (empty != null) {
+                    throw factory.create(source, 0, 0, null, empty);
+                }
+                tree.root = NODES.nullNode();
+            } else {
+                tree.root = tree.value(p, "");
             }
-            tree.root = tree.value(p, "");
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw factory.create(source, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), null,
