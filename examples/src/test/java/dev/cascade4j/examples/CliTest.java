@@ -111,7 +111,7 @@ class CliTest {
         Run r = run("calibrate", "--routing-only", "--config", config.toString());
         assertEquals(2, r.code());
         assertEquals("error: " + config + ", line 3, column 5: routes[0].minGenerationConfidense: unknown key; known here: "
-                + "description, escalateTo, examples, minClassifierConfidence, minGenerationConfidence, model, name, outputSchema, "
+                + "confidence, description, escalateTo, examples, minClassifierConfidence, minGenerationConfidence, model, name, outputSchema, "
                 + "policy, rankTools, shapes, systemPrompt, tools", r.err().strip());
     }
 }

@@ -22,6 +22,7 @@ import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import dev.cascade4j.router.escalate.LargeModels;
 import dev.cascade4j.router.escalate.OutputJudge;
 import dev.cascade4j.router.escalate.Verdict;
@@ -201,6 +202,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         Throwable slmError;
         // The generation confidence the SLM's answer was judged with; NaN until it is judged.
         double judgedConfidence = Double.NaN;
+        ConfidenceSignals signals;
 
         Trip(Subtask subtask, Context ctx, Promise<RoutedAnswer> promise, Cancellations.Call call) {
             this.subtask = subtask;
@@ -365,8 +367,9 @@ public final class CascadeRouter implements Router, AutoCloseable {
 
     /** Judges the SLM's answer and keeps the judged confidence for the decision. */
     private OutputJudge.Judgement judged(Trip trip, Route route, GenerationResult answer) {
-        OutputJudge.Judgement j = judge.judgement(route, trip.slmRequest, answer);
+        OutputJudge.Judgement j = judge.judgement(route, trip.slmRequest, answer, trip.classifierConfidence);
         trip.judgedConfidence = j.confidence();
+        trip.signals = j.signals();
         return j;
     }
 
@@ -552,12 +555,14 @@ public final class CascadeRouter implements Router, AutoCloseable {
                         EscalationReason reason, String detail, String model, boolean fallback) {
         Duration routerTime = Duration.ofNanos(Math.max(0, System.nanoTime() - trip.startNanos - trip.modelNanos));
         Duration latency = Duration.between(trip.subtask.createdAt(), Instant.now());
+        ConfidenceSignals signals = slm == null ? null : trip.signals != null ? trip.signals
+                : ConfidenceSignals.of(trip.slmRequest != null ? trip.slmRequest : trip.subtask.request(), slm, trip.classifierConfidence);
         double generation = slm == null ? Double.NaN
                 : !Double.isNaN(trip.judgedConfidence) ? trip.judgedConfidence
-                : OutputJudge.confidence(trip.slmRequest != null ? trip.slmRequest : trip.subtask.request(), slm);
+                : trip.route != null && trip.route.confidence() != null ? trip.route.confidence().score(signals) : signals.combined();
         String full = trip.classification.isEmpty() ? detail : detail + "; " + trip.classification;
         RoutingDecision decision = new RoutingDecision(trip.subtask.id(), trip.route == null ? null : trip.route.name(),
-                trip.classifierConfidence, generation, escalated, reason, model, fallback, full);
+                trip.classifierConfidence, generation, escalated, reason, model, fallback, full, signals);
         RoutedAnswer routed = new RoutedAnswer(trip.subtask, decision, answer, slm, teacher, latency, routerTime);
         metrics.request(trip.tag);
         metrics.latency(trip.tag, latency, routerTime);

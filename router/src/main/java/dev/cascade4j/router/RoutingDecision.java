@@ -1,5 +1,7 @@
 package dev.cascade4j.router;
 
+import dev.cascade4j.router.confidence.ConfidenceSignals;
+
 /**
  * What the router decided for one subtask, and why.
  *
@@ -13,6 +15,8 @@ package dev.cascade4j.router;
  * @param fallback             escalation was wanted but no large model was configured or it failed, so the
  *                             SLM's answer was returned marked low-confidence
  * @param detail               a human-readable explanation, e.g. "generation confidence 0.31 < 0.55"
+ * @param signals              the raw signals the SLM's answer was judged on, or {@code null} when no SLM ran;
+ *                             logged so that the route's confidence model can be refitted on traffic
  */
 public record RoutingDecision(
         String subtaskId,
@@ -23,7 +27,14 @@ public record RoutingDecision(
         EscalationReason reason,
         String model,
         boolean fallback,
-        String detail) {
+        String detail,
+        ConfidenceSignals signals) {
+
+    /** A decision without signals (no SLM answer was judged). */
+    public RoutingDecision(String subtaskId, String route, double classifierConfidence, double generationConfidence, boolean escalated,
+                           EscalationReason reason, String model, boolean fallback, String detail) {
+        this(subtaskId, route, classifierConfidence, generationConfidence, escalated, reason, model, fallback, detail, null);
+    }
 
     /** The returned answer is one the router itself judged unsure. */
     public boolean lowConfidence() {

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -65,17 +66,19 @@ public final class PostgresQueryLog implements QueryLog {
                       feedback_time timestamptz)""",
                     "CREATE INDEX cascade4j_queries_time ON cascade4j_queries (time)",
                     "CREATE INDEX cascade4j_queries_route_time ON cascade4j_queries (route, time)",
-                    "CREATE UNIQUE INDEX cascade4j_queries_seq ON cascade4j_queries (seq)"));
+                    "CREATE UNIQUE INDEX cascade4j_queries_seq ON cascade4j_queries (seq)"),
+            // 2: the raw confidence signals of the SLM's answer; rows written before stay null
+            List.of("ALTER TABLE cascade4j_queries ADD COLUMN signals jsonb"));
 
     private static final String INSERT = "INSERT INTO " + TABLE + " (id, time, route, classifier_confidence, generation_confidence, model,"
             + " request, slm_answer, escalated, reason, detail, fallback, teacher_answer, latency_ms, router_ms, tokens_in, tokens_out,"
-            + " feedback_rating, feedback_correction, feedback_time) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb, $9,"
-            + " $10, $11, $12, $13::text::jsonb, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (id) DO NOTHING";
+            + " feedback_rating, feedback_correction, feedback_time, signals) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb,"
+            + " $9, $10, $11, $12, $13::text::jsonb, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb) ON CONFLICT (id) DO NOTHING";
     private static final String FEEDBACK = "UPDATE " + TABLE + " SET feedback_rating = $2, feedback_correction = $3, feedback_time = $4"
             + " WHERE id = $1 AND (feedback_time IS NULL OR feedback_time <= $4)";
     private static final String SELECT = "SELECT id, time, route, classifier_confidence, generation_confidence, model, request::text,"
             + " slm_answer::text, escalated, reason, detail, fallback, teacher_answer::text, latency_ms, router_ms, tokens_in, tokens_out,"
-            + " feedback_rating, feedback_correction, feedback_time FROM " + TABLE;
+            + " feedback_rating, feedback_correction, feedback_time, signals::text FROM " + TABLE;
 
     private final Pool pool;
     private final Redactor redactor;
@@ -210,7 +213,7 @@ public final class PostgresQueryLog implements QueryLog {
                 QueryLogJson.write(r.request()), json(r.slmAnswer()), r.escalated(), r.reason(), r.detail(), r.fallback(),
                 json(r.teacherAnswer()), r.latencyMillis(), r.routerMillis(), r.tokensIn(), r.tokensOut(),
                 f == null || f.rating() == null ? null : f.rating().json(), f == null ? null : f.correction(),
-                f == null ? null : time(f.time())});
+                f == null ? null : time(f.time()), json(r.signals())});
     }
 
     private static String json(Object o) {
@@ -278,7 +281,8 @@ public final class PostgresQueryLog implements QueryLog {
         return new QueryRecord(r.getString(0), r.getOffsetDateTime(1).toInstant(), r.getString(2), r.getDouble(3), r.getDouble(4),
                 r.getString(5), QueryLogJson.read(r.getString(6), QueryRecord.Request.class), answer(r.getString(7)), r.getBoolean(8),
                 r.getString(9), r.getString(10), r.getBoolean(11), answer(r.getString(12)), r.getDouble(13), r.getDouble(14),
-                r.getInteger(15), r.getInteger(16), f);
+                r.getInteger(15), r.getInteger(16), f,
+                r.getString(20) == null ? null : QueryLogJson.read(r.getString(20), ConfidenceSignals.class));
     }
 
     private static QueryRecord.Answer answer(String json) {

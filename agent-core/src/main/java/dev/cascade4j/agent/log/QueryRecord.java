@@ -16,6 +16,7 @@ import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.RoutingDecision;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,8 @@ import java.util.function.UnaryOperator;
  * @param tokensIn             prompt tokens of every model call for this subtask (SLM and large model)
  * @param tokensOut            completion tokens of every model call for this subtask
  * @param feedback             a rating or correction attached after the fact, {@code null} until then
+ * @param signals              the raw confidence signals the SLM's answer was judged on ({@code null} when no SLM ran,
+ *                             and in records written before they were logged), for refitting a route's confidence model
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record QueryRecord(
@@ -65,7 +68,16 @@ public record QueryRecord(
         @JsonProperty("router_ms") double routerMillis,
         @JsonProperty("tokens_in") int tokensIn,
         @JsonProperty("tokens_out") int tokensOut,
-        @JsonProperty("feedback") Feedback feedback) {
+        @JsonProperty("feedback") Feedback feedback,
+        @JsonProperty("signals") ConfidenceSignals signals) {
+
+    /** A record without confidence signals. */
+    public QueryRecord(String id, Instant time, String route, double classifierConfidence, Double generationConfidence, String model,
+                       Request request, Answer slmAnswer, boolean escalated, String reason, String detail, boolean fallback,
+                       Answer teacherAnswer, double latencyMillis, double routerMillis, int tokensIn, int tokensOut, Feedback feedback) {
+        this(id, time, route, classifierConfidence, generationConfidence, model, request, slmAnswer, escalated, reason, detail, fallback,
+                teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, feedback, null);
+    }
 
     public QueryRecord {
         Objects.requireNonNull(id, "id");
@@ -106,7 +118,8 @@ public record QueryRecord(
                 millis(routed.routerTime()),
                 in,
                 out,
-                null);
+                null,
+                d.signals());
     }
 
     private static double millis(java.time.Duration d) {
@@ -115,7 +128,7 @@ public record QueryRecord(
 
     public QueryRecord withFeedback(Feedback f) {
         return new QueryRecord(id, time, route, classifierConfidence, generationConfidence, model, request, slmAnswer,
-                escalated, reason, detail, fallback, teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, f);
+                escalated, reason, detail, fallback, teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, f, signals);
     }
 
     /**
@@ -129,7 +142,7 @@ public record QueryRecord(
                 escalated, reason, detail == null ? null : text.apply(detail), fallback,
                 teacherAnswer == null ? null : teacherAnswer.mapText(text, jsonText),
                 latencyMillis, routerMillis, tokensIn, tokensOut,
-                feedback == null ? null : feedback.mapText(text));
+                feedback == null ? null : feedback.mapText(text), signals);
     }
 
     /** Whether the SLM's answer stands: no escalation, no fallback, not rated bad. */

@@ -39,6 +39,23 @@ class JsonlQueryLogTest {
     }
 
     @Test
+    void confidenceSignalsRoundTripAndOldRecordsWithoutThemStillRead() {
+        QueryRecord r = QueryRecord.from(SampleRecords.kept("sig-1", "Rome", Instant.parse("2026-01-01T00:00:00Z")));
+        assertNotNull(r.signals(), "the decision's signals reach the record");
+        assertEquals(1.0, r.signals().grounding(), 1e-12);
+        assertEquals(1, r.signals().toolCalls());
+        assertTrue(r.signals().calledWhenOptional(), "tool_choice auto and a call");
+        QueryRecord back = QueryLogJson.readRecord(QueryLogJson.write(r));
+        assertEquals(r, back);
+        // a line written before signals were logged has no such key
+        String old = QueryLogJson.write(r).replaceFirst(",\"signals\":\\{[^}]*\\}", "");
+        assertFalse(old.contains("\"signals\""), old);
+        QueryRecord oldBack = QueryLogJson.readRecord(old);
+        assertNull(oldBack.signals());
+        assertEquals(r.id(), oldBack.id());
+    }
+
+    @Test
     void appendsAreReadBackInOrderWithFeedbackMerged() throws Exception {
         JsonlQueryLog log = JsonlQueryLog.builder(tmp).open();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");

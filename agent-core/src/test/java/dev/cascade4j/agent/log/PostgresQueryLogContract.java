@@ -90,12 +90,12 @@ abstract class PostgresQueryLogContract {
             var versions = await(admin.query("SELECT version FROM cascade4j_schema_version ORDER BY version").execute());
             List<Integer> v = new ArrayList<>();
             versions.forEach(r -> v.add(r.getInteger(0)));
-            assertEquals(List.of(1), v);
+            assertEquals(List.of(1, 2), v);
             assertEquals(PostgresQueryLog.schemaVersion(), v.getLast());
             var types = await(admin.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'cascade4j_queries'"
-                    + " AND column_name IN ('request', 'slm_answer', 'teacher_answer')").execute());
+                    + " AND column_name IN ('request', 'slm_answer', 'teacher_answer', 'signals')").execute());
             types.forEach(r -> assertEquals("jsonb", r.getString(0)));
-            assertEquals(3, types.size());
+            assertEquals(4, types.size());
         } finally {
             await(admin.close());
         }
@@ -124,9 +124,10 @@ abstract class PostgresQueryLogContract {
                 escalated.classifierConfidence(), escalated.generationConfidence(), escalated.model(), escalated.request(),
                 escalated.slmAnswer(), escalated.escalated(), escalated.reason(), escalated.detail(), escalated.fallback(),
                 escalated.teacherAnswer(), escalated.latencyMillis(), escalated.routerMillis(), escalated.tokensIn(),
-                escalated.tokensOut(), null);
+                escalated.tokensOut(), null, escalated.signals());
         // field by field (JSONB keeps objects, not their key order)
         assertEquals(expected, e);
+        assertEquals(0.5, e.signals().grounding(), 1e-12, "Lyon for Paris: half the values found");
         assertEquals("{\"city\":\"Paris\"}", e.teacherAnswer().toolCalls().getFirst().arguments());
         assertEquals("tool", back.get(1).request().messages().get(3).role());
         assertEquals("call_7", back.get(1).request().messages().get(3).toolCallId());

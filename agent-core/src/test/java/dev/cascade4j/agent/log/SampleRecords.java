@@ -16,6 +16,7 @@ import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.RoutingDecision;
 import dev.cascade4j.router.Subtask;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +55,7 @@ final class SampleRecords {
         Subtask s = new Subtask(id, weatherRequest(city), null, null, time);
         GenerationResult slm = toolAnswer(city, 0.91);
         return new RoutedAnswer(s, new RoutingDecision(id, "weather", 0.88, 0.91, false, EscalationReason.NONE, "smollm2", false,
-                "generation confidence 0.91 >= 0.55"), slm, slm, null, Duration.ofMillis(70), Duration.ofNanos(800_000));
+                "generation confidence 0.91 >= 0.55", ConfidenceSignals.of(weatherRequest(city), slm, 0.88)), slm, slm, null, Duration.ofMillis(70), Duration.ofNanos(800_000));
     }
 
     /** A subtask escalated to the large model, which answered (the teacher label). */
@@ -63,7 +64,7 @@ final class SampleRecords {
         GenerationResult slm = toolAnswer("Lyon", 0.21);
         GenerationResult teacher = toolAnswer(city, 1.0);
         return new RoutedAnswer(s, new RoutingDecision(id, "weather", 0.75, 0.21, true, EscalationReason.LOW_GENERATION_CONFIDENCE,
-                "gpt-large", false, "generation confidence 0.21 < 0.55"), teacher, slm, teacher, Duration.ofMillis(900), Duration.ofMillis(1));
+                "gpt-large", false, "generation confidence 0.21 < 0.55", ConfidenceSignals.of(weatherRequest(city), slm, 0.75)), teacher, slm, teacher, Duration.ofMillis(900), Duration.ofMillis(1));
     }
 
     /** A plain-text conversation with a tool round trip in its history. */

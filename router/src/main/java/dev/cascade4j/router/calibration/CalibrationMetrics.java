@@ -3,7 +3,6 @@ package dev.cascade4j.router.calibration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The figures of a calibration run, as pure functions of confidences and right/wrong outcomes.
@@ -127,27 +126,6 @@ public final class CalibrationMetrics {
             largeRight += largeCorrect[i] ? 1 : 0;
         }
         return new ThresholdChoice(threshold, kept / (double) n, right / (double) n, largeRight / (double) n);
-    }
-
-    /**
-     * The lowest threshold (most kept on the SLM) whose accuracy is at most {@code maxLossPoints}
-     * percentage points below all-large. Candidates are 0 and each observed confidence; when none
-     * meets the target, the strictest candidate above every confidence (capped at 1) is chosen.
-     */
-    public static ThresholdChoice chooseThreshold(double[] confidence, boolean[] slmCorrect, boolean[] largeCorrect, double maxLossPoints) {
-        TreeSet<Double> candidates = new TreeSet<>();
-        candidates.add(0.0);
-        for (double c : confidence) {
-            candidates.add(Math.max(0, Math.min(1, c)));
-        }
-        for (double t : candidates) {
-            ThresholdChoice c = evaluate(t, confidence, slmCorrect, largeCorrect);
-            if (confidence.length == 0 || c.lossPoints() <= maxLossPoints + 1e-9) {
-                return c;
-            }
-        }
-        double above = Math.min(1, Math.nextUp(candidates.last()));
-        return evaluate(above, confidence, slmCorrect, largeCorrect);
     }
 
     private static void check(double[] scores, boolean[] labels) {

@@ -13,6 +13,7 @@ import dev.cascade4j.router.classify.RouteClassifier;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class CalibrationRunner {
     private final Router router;
     private final Router largeRouter;
     private final RouterConfig config;
-    private final double targetLossPoints;
+    private final ThresholdPolicy policy;
     private final CostModel costs;
     private final int concurrency;
     private final Duration deadline;
@@ -54,7 +55,7 @@ public final class CalibrationRunner {
         this.router = Objects.requireNonNull(b.router, "router");
         this.largeRouter = b.largeRouter;
         this.config = Objects.requireNonNull(b.config, "config");
-        this.targetLossPoints = b.targetLossPoints;
+        this.policy = b.policy;
         this.costs = b.costs;
         this.concurrency = b.concurrency;
         this.deadline = b.deadline;
@@ -154,7 +155,7 @@ public final class CalibrationRunner {
                 }
             }
         }
-        return CalibrationReport.of(results, errors, config, targetLossPoints, costs, largeRouter != null,
+        return CalibrationReport.of(results, errors, config, policy, costs, largeRouter != null,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -169,6 +170,7 @@ public final class CalibrationRunner {
         double autoConfidence = chosen == null ? Double.NaN : a.decision().generationConfidence();
 
         double slmConfidence = Double.NaN;
+        ConfidenceSignals slmSignals = null;
         boolean slmValid = false;
         boolean slmCorrect = false;
         String detail = "";
@@ -176,6 +178,7 @@ public final class CalibrationRunner {
             RoutedAnswer h = expected.equals(chosen) ? a
                     : await(router.route(new Subtask(item.id() + "#hint", item.request(), expected, deadline, null)));
             slmConfidence = h.decision().generationConfidence();
+            slmSignals = h.decision().signals();
             slmValid = valid(h);
             AnswerChecker.Check c = AnswerChecker.check(item, h.slmAnswer());
             slmCorrect = c.correct();
@@ -188,6 +191,7 @@ public final class CalibrationRunner {
         Boolean largeCorrect = null;
         int largePrompt = -1;
         int largeCompletion = -1;
+        double largeMillis = -1;
         if (largeRouter != null && expected != null) {
             try {
                 RoutedAnswer l = await(largeRouter.route(new Subtask(item.id() + "#large", item.request(), expected, deadline, null)));
@@ -195,6 +199,7 @@ public final class CalibrationRunner {
                     largeCorrect = AnswerChecker.check(item, l.teacherAnswer()).correct();
                     largePrompt = l.teacherAnswer().usage().promptTokens();
                     largeCompletion = l.teacherAnswer().usage().completionTokens();
+                    largeMillis = l.teacherAnswer().timings() == null ? -1 : l.teacherAnswer().timings().totalMillis();
                 }
             } catch (Exception e) {
                 // Unreachable large model: its answer is taken as right, like when none is configured.
@@ -202,7 +207,9 @@ public final class CalibrationRunner {
         }
         return new ItemResult(item.id(), item.kind(), item.inCalibrationSplit(), expected, chosen,
                 a.decision().classifierConfidence(), autoConfidence, autoValid, autoCorrect, slmConfidence, slmValid,
-                slmCorrect, detail, largeCorrect, prompt, completion, largePrompt, largeCompletion);
+                slmCorrect, detail, largeCorrect, prompt, completion, largePrompt, largeCompletion, item.variant(), slmSignals,
+                chosen == null ? null : a.decision().signals(), autoAnswer != null && autoAnswer.hasToolCalls(),
+                autoAnswer == null || autoAnswer.timings() == null ? 0 : autoAnswer.timings().totalMillis(), largeMillis);
     }
 
     private static boolean valid(RoutedAnswer a) {
@@ -224,7 +231,7 @@ public final class CalibrationRunner {
         private Router router;
         private Router largeRouter;
         private RouterConfig config;
-        private double targetLossPoints = 2;
+        private ThresholdPolicy policy = ThresholdPolicy.targetLoss(2);
         private CostModel costs = CostModel.DEFAULTS;
         private int concurrency = 2;
         private Duration deadline = Duration.ofSeconds(120);
@@ -250,10 +257,16 @@ public final class CalibrationRunner {
 
         /** Accuracy the cascade may lose against all-large, in percentage points (default 2). */
         public Builder targetLossPoints(double points) {
-            if (!(points >= 0 && points <= 100)) {
-                throw new IllegalArgumentException("target loss must be between 0 and 100 points, got " + points);
+            if (!(points > 0 && points <= 100)) {
+                throw new IllegalArgumentException("target loss must be above 0 and at most 100 points, got " + points);
             }
-            this.targetLossPoints = points;
+            this.policy = ThresholdPolicy.targetLoss(points).withFit(policy.fit());
+            return this;
+        }
+
+        /** How thresholds are chosen (the target, the bound) and whether confidence is fitted first. */
+        public Builder policy(ThresholdPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
             return this;
         }
 

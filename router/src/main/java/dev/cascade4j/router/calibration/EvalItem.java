@@ -7,6 +7,7 @@ import dev.cascade4j.inference.ChatMessage;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.ResponseFormat;
 import dev.cascade4j.inference.SamplingParams;
+import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import java.io.BufferedReader;
@@ -77,20 +78,47 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
     }
 
     /**
-     * The ground truth; only the fields of the item's kind are set.
+     * The ground truth; only the fields of the item's kind are set. A tool-call item expects exactly one
+     * of: calls ({@code tool} and {@code arguments} for one call, or {@code calls}), no call at all
+     * ({@code noCall}), or a reply that repeats facts of a tool result ({@code answerTerms}).
      *
-     * @param route     the route that should handle it, {@code null} for out of scope
-     * @param tool      tool-call items: the tool's name
-     * @param arguments tool-call items: the argument values
-     * @param object    extract items: the object
-     * @param label     classify items: the label
-     * @param keyTerms  summarize items: terms the summary must contain
-     * @param answer    reason items: the short answer the reply must contain
+     * @param route       the route that should handle it, {@code null} for out of scope
+     * @param tool        tool-call items expecting one call: the tool's name
+     * @param arguments   tool-call items expecting one call: the argument values
+     * @param object      extract items: the object
+     * @param label       classify items: the label
+     * @param keyTerms    summarize items: terms the summary must contain
+     * @param answer      reason items: the short answer the reply must contain
+     * @param calls       tool-call items: exactly these calls, in any order (one call when {@code tool} is set)
+     * @param noCall      tool-call items where no offered tool applies: right is a text reply and no call
+     * @param answerTerms tool-call items after a tool result: right is a reply, no call, containing every term
      */
     public record Expected(String route, String tool, JsonNode arguments, JsonNode object, String label,
-                           List<String> keyTerms, String answer) {
+                           List<String> keyTerms, String answer, List<Call> calls, boolean noCall, List<String> answerTerms) {
         public Expected {
             keyTerms = keyTerms == null ? List.of() : List.copyOf(keyTerms);
+            answerTerms = answerTerms == null ? List.of() : List.copyOf(answerTerms);
+            if ((calls == null || calls.isEmpty()) && tool != null) {
+                calls = List.of(new Call(tool, arguments));
+            }
+            calls = calls == null ? List.of() : List.copyOf(calls);
+            if (tool == null && calls.size() == 1) {
+                tool = calls.getFirst().tool();
+                arguments = calls.getFirst().arguments();
+            }
+        }
+
+        /** The ground truth without calls, no_call and answer_terms: one tool call at most. */
+        public Expected(String route, String tool, JsonNode arguments, JsonNode object, String label, List<String> keyTerms,
+                        String answer) {
+            this(route, tool, arguments, object, label, keyTerms, answer, null, false, null);
+        }
+
+        /** One expected tool call: the tool's name and the argument values it must carry. */
+        public record Call(String tool, JsonNode arguments) {
+            public Call {
+                Objects.requireNonNull(tool, "tool");
+            }
         }
     }
 
@@ -100,11 +128,14 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
             case CLASSIFY -> 32;
             case OUT_OF_SCOPE -> 48;
             case SUMMARIZE -> 80;
-            case TOOL_CALL, REASON -> 128;
+            // Two or three calls with nested arguments need more room than one.
+            case TOOL_CALL -> expected.calls().size() > 1 ? 256 : 128;
+            case REASON -> 128;
             case EXTRACT -> 160;
         };
-        return GenerationRequest.builder().messages(messages).tools(tools).toolChoice(toolChoice).responseFormat(responseFormat)
-                .sampling(SamplingParams.greedy(maxTokens)).build();
+        // Parallel calls allowed whenever tools are offered: OpenAI's default, so what agents send.
+        return GenerationRequest.builder().messages(messages).tools(tools).toolChoice(toolChoice).parallelToolCalls(!tools.isEmpty())
+                .responseFormat(responseFormat).sampling(SamplingParams.greedy(maxTokens)).build();
     }
 
     public boolean inCalibrationSplit() {
@@ -177,13 +208,7 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
         }
         List<ChatMessage> messages = new ArrayList<>();
         for (JsonNode m : array(node, "messages", id)) {
-            String content = text(m, "content", true);
-            messages.add(switch (text(m, "role", true)) {
-                case "system" -> ChatMessage.system(content);
-                case "user" -> ChatMessage.user(content);
-                case "assistant" -> ChatMessage.assistant(content);
-                default -> throw new IllegalArgumentException("item " + id + ": message role must be system, user or assistant");
-            });
+            messages.add(message(m, id));
         }
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("item " + id + ": 'messages' is empty");
@@ -227,12 +252,26 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
         if (e == null || !e.isObject()) {
             throw new IllegalArgumentException("item " + id + ": 'expected' must be an object");
         }
-        List<String> terms = new ArrayList<>();
-        e.path("key_terms").forEach(t -> terms.add(t.asText()));
+        List<String> terms = strings(e, "key_terms", id);
+        List<String> answerTerms = strings(e, "answer_terms", id);
+        List<Expected.Call> calls = new ArrayList<>();
+        if (e.has("calls")) {
+            for (JsonNode c : array(e, "calls", id)) {
+                JsonNode args = c.get("arguments");
+                if (!c.isObject() || text(c, "tool", false) == null || args == null || !args.isObject()) {
+                    throw new IllegalArgumentException("item " + id + ": each of 'expected.calls' needs a tool and an arguments object");
+                }
+                calls.add(new Expected.Call(text(c, "tool", true), args));
+            }
+        }
+        JsonNode noCall = e.get("no_call");
+        if (noCall != null && !noCall.isBoolean()) {
+            throw new IllegalArgumentException("item " + id + ": 'expected.no_call' must be true or false");
+        }
         Expected expected = new Expected(text(e, "route", false), text(e, "tool", false), e.get("arguments"), e.get("object"),
-                text(e, "label", false), terms, text(e, "answer", false));
+                text(e, "label", false), terms, text(e, "answer", false), calls, noCall != null && noCall.asBoolean(), answerTerms);
         String missing = switch (kind) {
-            case TOOL_CALL -> expected.tool() == null || expected.arguments() == null || !expected.arguments().isObject() ? "tool and arguments" : null;
+            case TOOL_CALL -> toolCallTruth(e, expected);
             case EXTRACT -> expected.object() == null || !expected.object().isObject() ? "object" : null;
             case CLASSIFY -> expected.label() == null ? "label" : null;
             case SUMMARIZE -> terms.isEmpty() ? "key_terms" : null;
@@ -246,6 +285,65 @@ public record EvalItem(String id, Kind kind, String split, List<ChatMessage> mes
             throw new IllegalArgumentException("item " + id + ": 'expected.route' names the route that should handle it");
         }
         return new EvalItem(id, kind, split, messages, tools, choice, format, expected, text(node, "variant", false));
+    }
+
+    /** What a tool-call item's truth lacks, or {@code null}: one way of being right, not two. */
+    private static String toolCallTruth(JsonNode e, Expected expected) {
+        boolean single = e.has("tool") || e.has("arguments");
+        int ways = (single ? 1 : 0) + (e.has("calls") ? 1 : 0) + (expected.noCall() ? 1 : 0) + (expected.answerTerms().isEmpty() ? 0 : 1);
+        if (ways != 1) {
+            return "exactly one of: tool and arguments, calls, no_call: true, answer_terms";
+        }
+        if (single && (expected.tool() == null || expected.arguments() == null || !expected.arguments().isObject())) {
+            return "tool and arguments";
+        }
+        return e.has("calls") && expected.calls().isEmpty() ? "at least one of calls" : null;
+    }
+
+    /** One message in OpenAI shape: assistant messages may carry {@code tool_calls}, tool messages a {@code tool_call_id}. */
+    private static ChatMessage message(JsonNode m, String id) {
+        String role = text(m, "role", true);
+        String name = text(m, "name", false);
+        return switch (role) {
+            case "system", "developer" -> new ChatMessage(ChatMessage.Role.SYSTEM, text(m, "content", true), List.of(), null, name);
+            case "user" -> new ChatMessage(ChatMessage.Role.USER, text(m, "content", true), List.of(), null, name);
+            case "assistant" -> {
+                List<ToolCall> calls = new ArrayList<>();
+                if (m.has("tool_calls") && !m.get("tool_calls").isNull()) {
+                    for (JsonNode c : array(m, "tool_calls", id)) {
+                        JsonNode f = c.path("function");
+                        JsonNode args = f.get("arguments");
+                        if (args != null && !args.isNull() && !args.isTextual()) {
+                            throw new IllegalArgumentException("item " + id + ": tool_calls[].function.arguments must be a string "
+                                    + "holding a JSON object, as OpenAI sends it");
+                        }
+                        calls.add(new ToolCall(text(c, "id", false), text(f, "name", true), args == null || args.isNull() ? "{}" : args.asText()));
+                    }
+                }
+                String content = text(m, "content", calls.isEmpty());
+                yield new ChatMessage(ChatMessage.Role.ASSISTANT, content, calls, null, name);
+            }
+            case "tool" -> {
+                String callId = text(m, "tool_call_id", false);
+                if (callId == null) {
+                    throw new IllegalArgumentException("item " + id + ": a tool message needs 'tool_call_id', the id of the "
+                            + "assistant's call it answers");
+                }
+                yield new ChatMessage(ChatMessage.Role.TOOL, text(m, "content", true), List.of(), callId, name);
+            }
+            default -> throw new IllegalArgumentException("item " + id + ": message role must be system, user, assistant or tool, got '"
+                    + role + "'");
+        };
+    }
+
+    private static List<String> strings(JsonNode node, String key, String id) {
+        List<String> out = new ArrayList<>();
+        if (node.has(key)) {
+            for (JsonNode t : array(node, key, id)) {
+                out.add(t.asText());
+            }
+        }
+        return out;
     }
 
     private static String text(JsonNode node, String key, boolean required) {

@@ -1,5 +1,7 @@
 package dev.cascade4j.router.calibration;
 
+import dev.cascade4j.router.confidence.ConfidenceSignals;
+
 /**
  * What the router did with one evaluation item.
  *
@@ -21,6 +23,12 @@ package dev.cascade4j.router.calibration;
  * @param completionTokens     completion tokens of the SLM's answer
  * @param largePromptTokens    prompt tokens the large model reported, or -1
  * @param largeCompletionTokens completion tokens the large model reported, or -1
+ * @param variant              the item's variant ({@code single}, {@code no_tool}, ...), or {@code null}
+ * @param slmSignals           raw confidence signals of the SLM's answer on the expected route, or {@code null}
+ * @param autoSignals          raw confidence signals of the SLM's answer on the chosen route, or {@code null}
+ * @param autoCalledTool       the chosen route's SLM answer called a tool
+ * @param slmMillis            time the SLM took on the chosen route's answer (queue, prompt, generation), 0 when none ran
+ * @param largeMillis          time the large model took, or -1 when it was not measured
  */
 public record ItemResult(
         String id,
@@ -40,7 +48,13 @@ public record ItemResult(
         int promptTokens,
         int completionTokens,
         int largePromptTokens,
-        int largeCompletionTokens) {
+        int largeCompletionTokens,
+        String variant,
+        ConfidenceSignals slmSignals,
+        ConfidenceSignals autoSignals,
+        boolean autoCalledTool,
+        double slmMillis,
+        double largeMillis) {
 
     public boolean routedRight() {
         return expectedRoute == null ? chosenRoute == null : expectedRoute.equals(chosenRoute);

@@ -48,7 +48,8 @@ public record Route(
         String escalateTo,
         RoutePolicy policy,
         boolean rankTools,
-        Set<RequestShape> shapes) {
+        Set<RequestShape> shapes,
+        dev.cascade4j.router.confidence.ConfidenceModel confidence) {
 
     public static final double DEFAULT_MIN_CLASSIFIER_CONFIDENCE = 0.5;
     public static final double DEFAULT_MIN_GENERATION_CONFIDENCE = 0.3;
@@ -89,7 +90,7 @@ public record Route(
         return new Builder(name).description(description).examples(examples).model(model).systemPrompt(systemPrompt)
                 .toolNames(toolNames).tools(tools).outputSchema(outputSchema)
                 .minClassifierConfidence(minClassifierConfidence).minGenerationConfidence(minGenerationConfidence)
-                .escalateTo(escalateTo).policy(policy).rankTools(rankTools).shapes(shapes);
+                .escalateTo(escalateTo).policy(policy).rankTools(rankTools).shapes(shapes).confidence(confidence);
     }
 
     /** The tool defined with this route under that name, or {@code null}. */
@@ -112,6 +113,7 @@ public record Route(
         private RoutePolicy policy = RoutePolicy.SLM_FIRST;
         private boolean rankTools;
         private Set<RequestShape> shapes = Set.of();
+        private dev.cascade4j.router.confidence.ConfidenceModel confidence;
 
         private Builder(String name) {
             this.name = name;
@@ -189,9 +191,15 @@ public record Route(
             return this;
         }
 
+        /** A fitted confidence model for the route's SLM answers; {@code null} for the engine's default combination. */
+        public Builder confidence(dev.cascade4j.router.confidence.ConfidenceModel model) {
+            this.confidence = model;
+            return this;
+        }
+
         public Route build() {
             return new Route(name, description, examples, model, systemPrompt, toolNames, tools, outputSchema,
-                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy, rankTools, shapes);
+                    minClassifierConfidence, minGenerationConfidence, escalateTo, policy, rankTools, shapes, confidence);
         }
     }
 }

@@ -81,11 +81,16 @@ public record RouterConfig(
      * Qwen2.5-Coder-0.5B-Instruct escalating to Qwen2.5-Coder-1.5B-Instruct in the same JVM.
      */
     public static RouterConfig defaults() {
+        return parse(defaultsText(), "embedded default-router.yaml");
+    }
+
+    /** The YAML text of the embedded default configuration. */
+    public static String defaultsText() {
         try (InputStream in = RouterConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("embedded configuration " + DEFAULT_RESOURCE + " is missing from the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "embedded default-router.yaml");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read embedded configuration " + DEFAULT_RESOURCE, e);
         }

@@ -7,6 +7,7 @@ import dev.cascade4j.router.parse.Range;
 import dev.cascade4j.router.parse.Required;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The configuration file's shape, as Jackson binds it: every key optional (null = the default) unless
@@ -99,6 +100,15 @@ record RouterConfigFile(
             String escalateTo,
             String policy,
             Boolean rankTools,
-            List<String> shapes) {
+            List<String> shapes,
+            Confidence confidence) {
+    }
+
+    /** A fitted confidence model: {@code intercept}, and {@code weights}, {@code means}, {@code scales} by feature name. */
+    record Confidence(
+            @Required @Range(min = -1e6, max = 1e6) Double intercept,
+            Map<String, Double> weights,
+            Map<String, Double> means,
+            Map<String, Double> scales) {
     }
 }

@@ -7,6 +7,8 @@ import dev.cascade4j.inference.PromptFormat;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.source.ModelRef;
 import dev.cascade4j.router.RequestShape;
+import dev.cascade4j.router.confidence.ConfidenceModel;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import dev.cascade4j.router.parse.ConfigTree;
 import dev.cascade4j.router.parse.JsonFields;
 import dev.cascade4j.router.schema.SchemaValidator;
@@ -14,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -141,6 +145,7 @@ final class RouterConfigReader {
         if (r.outputSchema() != null && !r.outputSchema().isNull()) {
             b.outputSchema(schema(at + ".outputSchema", r.outputSchema()));
         }
+        b.confidence(confidence(at + ".confidence", r.confidence()));
         b.escalateTo(largeModelName(at + ".escalateTo", r.escalateTo(), largeNames));
         RoutePolicy policy = tree.choose(at + ".policy", r.policy(), "policy", Arrays.stream(RoutePolicy.values()).map(RoutePolicy::key).toList(),
                 RoutePolicy::fromKey);
@@ -182,6 +187,42 @@ final class RouterConfigReader {
             }
         }
         b.toolNames(names).tools(specs);
+    }
+
+    /** A route's fitted confidence model; its weights name the features, its means and scales only features weighted. */
+    private ConfidenceModel confidence(String at, RouterConfigFile.Confidence c) {
+        if (c == null) {
+            return null;
+        }
+        if (c.weights() == null) {
+            throw tree.fail(at + ".weights", "is required: a mapping of feature name to weight; features: " + ConfidenceSignals.FEATURES);
+        }
+        Map<String, Double> means = or(c.means(), Map.of());
+        Map<String, Double> scales = or(c.scales(), Map.of());
+        for (String part : List.of("means", "scales")) {
+            for (String name : (part.equals("means") ? means : scales).keySet()) {
+                if (!c.weights().containsKey(name)) {
+                    throw tree.fail(at + "." + part + "." + name, "unknown key; known here: " + String.join(", ", c.weights().keySet()));
+                }
+            }
+        }
+        Map<String, ConfidenceModel.Term> terms = new LinkedHashMap<>();
+        c.weights().forEach((name, weight) -> {
+            if (!ConfidenceSignals.FEATURES.contains(name)) {
+                throw tree.fail(at + ".weights." + name, "unknown confidence feature; known: " + String.join(", ", ConfidenceSignals.FEATURES));
+            }
+            terms.put(name, new ConfidenceModel.Term(number(at + ".weights." + name, weight, -1e6, 1e6),
+                    number(at + ".means." + name, or(means.get(name), 0.0), -1e6, 1e6),
+                    number(at + ".scales." + name, or(scales.get(name), 1.0), 1e-12, 1e6)));
+        });
+        return new ConfidenceModel(c.intercept(), terms);
+    }
+
+    private double number(String at, Double value, double min, double max) {
+        if (value == null || !(value >= min && value <= max)) {
+            throw tree.fail(at, "must be a number in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
     }
 
     /** Compiles a configured schema now, so a bad one (or one that refers outside itself) fails at start, not per request. */

@@ -15,6 +15,8 @@ import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RouterException;
 import dev.cascade4j.router.config.Route;
+import dev.cascade4j.router.confidence.ConfidenceModel;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import dev.cascade4j.router.schema.SchemaValidator;
 import java.util.List;
 import java.util.Locale;
@@ -34,38 +36,41 @@ public final class OutputJudge {
      * The first reason to escalate, or {@code null} when the answer stands.
      *
      * @param route the route (its schema, tools and threshold), or {@code null} for a model named directly
-     * @param sent  the request the SLM answered
+     * @param sent  the request the SLM answered; a fitted confidence model sees a classifier confidence of 1 (a named route)
      */
     public Verdict judge(Route route, GenerationRequest sent, GenerationResult answer) {
-        return judgement(route, sent, answer).verdict();
+        return judgement(route, sent, answer, 1).verdict();
     }
 
     /**
      * The verdict on an answer and the confidence it was judged with, computed once: the router reports
-     * that confidence in the decision.
+     * that confidence and its raw signals in the decision.
      *
      * @param verdict          the first reason to escalate, or {@code null} when the answer stands
-     * @param confidence       the judged generation confidence ({@link #confidence})
+     * @param confidence       the judged generation confidence: the route's fitted model when it has one,
+     *                         else the engine's score scaled by grounding
      * @param confidenceDetail the confidence with where it comes from, for a decision's detail
+     * @param signals          the raw signals the confidence was computed from
      */
-    public record Judgement(Verdict verdict, double confidence, String confidenceDetail) {
+    public record Judgement(Verdict verdict, double confidence, String confidenceDetail, ConfidenceSignals signals) {
     }
 
-    /** As {@link #judge}, with the judged confidence. */
-    public Judgement judgement(Route route, GenerationRequest sent, GenerationResult answer) {
+    /** As {@link #judge}, with the judged confidence; the classifier's confidence is one of the fitted model's inputs. */
+    public Judgement judgement(Route route, GenerationRequest sent, GenerationResult answer, double classifierConfidence) {
         Verdict invalid = validity(route, sent, answer);
-        Grounding.Share grounding = Grounding.of(sent, answer);
-        double score = answer.confidence().score();
-        double confidence = score * grounding.fraction();
-        String detail = describe(score, grounding);
+        ConfidenceSignals signals = ConfidenceSignals.of(sent, answer, classifierConfidence);
+        ConfidenceModel fitted = route == null ? null : route.confidence();
+        double confidence = fitted != null ? fitted.score(signals) : signals.combined();
+        String detail = fitted != null ? String.format(Locale.ROOT, "%.2f (fitted; engine score %.2f)", confidence, signals.score())
+                : describe(signals.score(), signals.grounding(), signals.groundingChecked());
         if (invalid != null) {
-            return new Judgement(invalid, confidence, detail);
+            return new Judgement(invalid, confidence, detail, signals);
         }
         if (route != null && confidence < route.minGenerationConfidence()) {
             return new Judgement(new Verdict(EscalationReason.LOW_GENERATION_CONFIDENCE, String.format(Locale.ROOT,
-                    "generation confidence %s < %.2f", detail, route.minGenerationConfidence())), confidence, detail);
+                    "generation confidence %s < %.2f", detail, route.minGenerationConfidence())), confidence, detail, signals);
         }
-        return new Judgement(null, confidence, detail);
+        return new Judgement(null, confidence, detail, signals);
     }
 
     // Validity comes first: a confident answer that does not validate is still wrong.
@@ -87,24 +92,10 @@ public final class OutputJudge {
         return checkOutput(route, sent, answer);
     }
 
-    /**
-     * The answer's confidence as the router judges it: the engine's score, scaled by the share of the
-     * answer's values found in the request ({@link Grounding}). A made-up argument is a likely error even
-     * when every token of it was probable.
-     */
-    public static double confidence(GenerationRequest sent, GenerationResult answer) {
-        return answer.confidence().score() * Grounding.of(sent, answer).fraction();
-    }
-
-    /** The judged confidence with where it comes from, for a decision's detail. */
-    public static String describe(GenerationRequest sent, GenerationResult answer) {
-        return describe(answer.confidence().score(), Grounding.of(sent, answer));
-    }
-
-    private static String describe(double score, Grounding.Share g) {
-        return g.found() == g.checked() ? String.format(Locale.ROOT, "%.2f", score)
-                : String.format(Locale.ROOT, "%.2f (%.2f, %d of %d values found in the request)",
-                        score * g.fraction(), score, g.found(), g.checked());
+    private static String describe(double score, double grounding, int checked) {
+        int found = (int) Math.round(grounding * checked);
+        return found == checked ? String.format(Locale.ROOT, "%.2f", score)
+                : String.format(Locale.ROOT, "%.2f (%.2f, %d of %d values found in the request)", score * grounding, score, found, checked);
     }
 
     private Verdict checkToolCall(Route route, GenerationRequest sent, ToolCall call) {

@@ -56,33 +56,6 @@ class CalibrationMetricsTest {
     }
 
     @Test
-    void thresholdKeepsAsMuchAsTheLossAllows() {
-        double[] conf = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05};
-        boolean[] slm = {true, true, true, true, true, false, true, false, false, false};
-        boolean[] large = {true, true, true, true, true, true, true, true, true, true};
-        // Keep >= 0.5: 5 kept, all right; the other 5 go large and are right: 100%, loss 0.
-        // Keep >= 0.3: 7 kept, 0.4 wrong: 90%, loss 10 points.
-        CalibrationMetrics.ThresholdChoice strict = CalibrationMetrics.chooseThreshold(conf, slm, large, 2);
-        assertEquals(0.5, strict.threshold(), 1e-12);
-        assertEquals(0.5, strict.keptShare(), 1e-12);
-        assertEquals(1.0, strict.cascadeAccuracy(), 1e-12);
-        CalibrationMetrics.ThresholdChoice loose = CalibrationMetrics.chooseThreshold(conf, slm, large, 10);
-        assertEquals(0.3, loose.threshold(), 1e-12);
-        assertEquals(0.7, loose.keptShare(), 1e-12);
-        assertEquals(10, loose.lossPoints(), 1e-9);
-    }
-
-    @Test
-    void thresholdIsZeroWhenTheSlmIsAsGoodAndAboveEverythingWhenItIsNeverRight() {
-        double[] conf = {0.2, 0.4};
-        assertEquals(0.0, CalibrationMetrics.chooseThreshold(conf, new boolean[] {true, true}, new boolean[] {true, false}, 0).threshold());
-        CalibrationMetrics.ThresholdChoice none = CalibrationMetrics.chooseThreshold(conf, new boolean[] {false, false},
-                new boolean[] {true, true}, 2);
-        assertTrue(none.threshold() > 0.4);
-        assertEquals(0.0, none.keptShare());
-    }
-
-    @Test
     void costSavedIsTheShareOfTheAllLargeBill() {
         CostModel prices = new CostModel(0.0, 0.0, 1.0, 2.0);
         assertEquals(3.0, prices.large(1000, 1000), 1e-12);

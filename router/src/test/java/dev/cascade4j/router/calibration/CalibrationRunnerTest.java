@@ -17,6 +17,7 @@ import dev.cascade4j.router.config.LargeModelConfig;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;
+import dev.cascade4j.router.confidence.ConfidenceSignals;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,16 @@ class CalibrationRunnerTest {
             if (r.expectedRoute() != null) {
                 assertTrue(r.slmConfidence() >= 0 && r.slmConfidence() <= 1, r.id() + " confidence " + r.slmConfidence());
                 assertTrue(r.promptTokens() > 0, r.id() + " has token counts for the cost");
+                // the raw signals travel in the RoutingDecision
+                ConfidenceSignals s = r.slmSignals();
+                assertNotNull(s, r.id() + " has the signals of its SLM answer");
+                assertTrue(s.p10Probability() >= 0 && s.p10Probability() <= 1 && s.grounding() >= 0 && s.grounding() <= 1, s.toString());
+                assertTrue(s.answerTokens() > 0, s.toString());
+                assertEquals(1.0, s.classifierConfidence(), "the route was named, so the classifier is sure");
+                assertTrue(r.slmMillis() > 0 || r.chosenRoute() == null, r.id() + " has the SLM's time");
             } else {
                 assertTrue(Double.isNaN(r.slmConfidence()));
+                assertNull(r.slmSignals());
             }
         }
         assertEquals(1.0, report.allLargeAccuracy(), 1e-12, "without a large model its answers count as right");
@@ -97,6 +106,9 @@ class CalibrationRunnerTest {
         assertEquals(config.routes().size(), snippet.get("routes").size());
         assertEquals(report.routes().getFirst().threshold().threshold(),
                 snippet.get("routes").get(0).get("minGenerationConfidence").asDouble(), 0.0005);
+        // a report read back gives the same items, signals included: refitting needs no model run
+        CalibrationReport.Loaded back = CalibrationReport.readItems(report.toJson(), List.of());
+        assertEquals(report.results(), back.results());
     }
 
     @Test
@@ -135,8 +147,9 @@ class CalibrationRunnerTest {
                 result("t3", false, null, "classify", 0.9, 0.9, false),
                 result("t4", false, "reason", "reason", 0.9, 0.9, false),
                 result("t5", false, "classify", "classify", 0.3, 0.9, false)));
-        CalibrationReport r = CalibrationReport.of(results, List.of(), config, 2, new CostModel(0, 0, 1, 1), false,
-                java.time.Duration.ZERO);
+        // 30 points: with 3 calibration items the conformal bound is (harms + 1) / 4, so 0.7 (no harm) passes and 0.2 does not.
+        CalibrationReport r = CalibrationReport.of(results, List.of(), config, ThresholdPolicy.targetLoss(30), new CostModel(0, 0, 1, 1),
+                false, java.time.Duration.ZERO);
         CalibrationReport.RouteFigures classify = r.routes().stream().filter(f -> f.route().equals("classify")).findFirst().orElseThrow();
         assertEquals(0.7, classify.threshold().threshold(), 1e-12);
         assertEquals(2 / 3.0, classify.threshold().keptShare(), 1e-12);
@@ -154,6 +167,6 @@ class CalibrationRunnerTest {
         EvalItem.Kind kind = expected == null ? EvalItem.Kind.OUT_OF_SCOPE : EvalItem.Kind.valueOf(expected.toUpperCase());
         double slmConf = expected == null ? Double.NaN : conf;
         return new ItemResult(id, kind, calibration, expected, chosen, classifier, conf, true, right, slmConf, true, right,
-                "", null, 5, 5, -1, -1);
+                "", null, 5, 5, -1, -1, null, null, null, false, 100, -1);
     }
 }

@@ -287,6 +287,24 @@ class RouterConfigTest {
         RouterConfigException json = assertThrows(RouterConfigException.class, () -> RouterConfig.parse(
                 "{\"routes\": [\n  {\"name\": \"a\", \"rankTools\": \"yes\"}]}", "r.json"));
         assertEquals("r.json, line 2, column 17: routes[0].rankTools: must be true or false, got 'yes'", json.getMessage());
+        RouterConfigException scale = error("""
+                routes:
+                  - name: a
+                    confidence:
+                      intercept: 0
+                      weights: {p10: 1.5}
+                      scales:
+                        p10: 0
+                """);
+        assertEquals("routes[0].confidence.scales.p10", scale.key());
+        assertEquals(7, scale.line());
+        RouterConfigException feature = error("""
+                routes:
+                  - name: a
+                    confidence: {intercept: 0, weights: {p11: 1}}
+                """);
+        assertEquals("routes[0].confidence.weights.p11", feature.key());
+        assertTrue(feature.getMessage().contains("unknown confidence feature; known: p10"), feature.getMessage());
         RouterConfigException shape = error("""
                 routes:
                   - name: a

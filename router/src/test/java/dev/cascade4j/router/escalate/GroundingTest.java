@@ -1,6 +1,7 @@
 package dev.cascade4j.router.escalate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.Usage;
 import dev.cascade4j.router.EscalationReason;
+import dev.cascade4j.router.config.Route;
+import dev.cascade4j.router.confidence.ConfidenceModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +68,25 @@ class GroundingTest {
         GenerationResult answer = calling("convert_currency", "{\"amount\": 8, \"from\": \"USD\", \"to\": \"JPY\"}", FinishReason.TOOL_CALLS);
         // "USD" appears only in the system prompt, which is not the user's words.
         assertEquals(new Grounding.Share(2, 3), Grounding.of(sent, answer));
-        assertEquals(0.9 * 2 / 3, OutputJudge.confidence(sent, answer), 1e-9);
-        assertTrue(OutputJudge.describe(sent, answer).contains("2 of 3 values found in the request"), OutputJudge.describe(sent, answer));
+        OutputJudge.Judgement j = new OutputJudge().judgement(null, sent, answer, 1);
+        assertEquals(0.9 * 2 / 3, j.confidence(), 1e-9);
+        assertTrue(j.confidenceDetail().contains("2 of 3 values found in the request"), j.confidenceDetail());
+    }
+
+    @Test
+    void aRouteWithAFittedModelIsJudgedByItsProbability() {
+        GenerationRequest sent = asking("Convert 8 SEK into JPY.", CONVERT);
+        GenerationResult answer = calling("convert_currency", "{\"amount\": 8, \"from\": \"USD\", \"to\": \"JPY\"}", FinishReason.TOOL_CALLS);
+        // grounding 2/3 sits one scale below the mean: probability 1 / (1 + e^2)
+        ConfidenceModel m = new ConfidenceModel(0, java.util.Map.of("grounding", new ConfidenceModel.Term(2, 2 / 3.0 + 0.1, 0.1)));
+        Route route = Route.builder("tool_call").model("smollm2-135m").minGenerationConfidence(0.5).confidence(m).build();
+        OutputJudge.Judgement j = new OutputJudge().judgement(route, sent, answer, 0.8);
+        assertEquals(1 / (1 + Math.exp(2)), j.confidence(), 1e-9);
+        assertEquals(EscalationReason.LOW_GENERATION_CONFIDENCE, j.verdict().reason());
+        assertTrue(j.verdict().detail().contains("fitted"), j.verdict().detail());
+        assertEquals(0.8, j.signals().classifierConfidence());
+        assertEquals(2 / 3.0, j.signals().grounding(), 1e-12);
+        assertFalse(j.signals().toolsOptional(), "tool_choice required");
     }
 
     @Test
@@ -84,7 +104,7 @@ class GroundingTest {
     void plainTextHasNothingToCheck() {
         GenerationRequest sent = GenerationRequest.builder().messages(List.of(ChatMessage.user("Say hi."))).build();
         assertEquals(new Grounding.Share(0, 0), Grounding.of(sent, saying("Hello there!", FinishReason.STOP)));
-        assertEquals(0.9, OutputJudge.confidence(sent, saying("Hello there!", FinishReason.STOP)), 1e-9);
+        assertEquals(0.9, new OutputJudge().judgement(null, sent, saying("Hello there!", FinishReason.STOP), 1).confidence(), 1e-9);
     }
 
     @Test
