@@ -358,7 +358,8 @@ public record CalibrationReport(
         b.append("routes:\n");
         for (RouteFigures r : routes) {
             b.append("  - name: ").append(r.route()).append('\n');
-            b.append(String.format(Locale.ROOT, "    minGenerationConfidence: %.3f", r.threshold().threshold()));
+            // rounded up, so the snippet keeps no answer the bound did not cover
+            b.append(String.format(Locale.ROOT, "    minGenerationConfidence: %.3f", Math.min(1, Math.ceil(r.threshold().threshold() * 1000 - 1e-9) / 1000)));
             if (r.policy() == RoutePolicy.ALWAYS_LARGE) {
                 b.append("   # the route is always-large: applies if its policy becomes slm-first");
             }
@@ -370,13 +371,13 @@ public record CalibrationReport(
         return b.toString();
     }
 
-    /** The curve as an SVG, with the chosen thresholds, all-SLM and all-large marked. */
+    /** The curve as an SVG, with the chosen thresholds, all-SLM (every routed item answered by the SLM) and all-large marked. */
     public String curveSvg() {
         List<CostQualityChart.Point> finite = curve.stream().filter(p -> Double.isFinite(p.accuracy())).toList();
-        double slmFirstShare = finite.isEmpty() ? 0 : finite.getLast().kept();
+        long routed = results.stream().filter(r -> !r.calibration() && r.chosenRoute() != null).count();
         return CostQualityChart.svg(String.format(Locale.ROOT, "Cost and quality on %d test items", testItems), finite,
                 new CostQualityChart.Point(orZero(keptShare()), orZero(cascadeAccuracy())),
-                new CostQualityChart.Point(slmFirstShare, orZero(finite.isEmpty() ? slmOnlyAccuracy() : finite.getLast().accuracy())),
+                new CostQualityChart.Point(testItems == 0 ? 0 : routed / (double) testItems, orZero(slmOnlyAccuracy())),
                 new CostQualityChart.Point(0, orZero(allLargeAccuracy())));
     }
 

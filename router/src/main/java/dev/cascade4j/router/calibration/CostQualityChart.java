@@ -69,20 +69,20 @@ public final class CostQualityChart {
         }
         b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#888\" stroke-dasharray=\"4 4\"/>%n",
                 LEFT, y(allLarge.accuracy(), lo, hi), W - RIGHT, y(allLarge.accuracy(), lo, hi)));
-        marker(b, allLarge, lo, hi, "#555", "all-large");
-        marker(b, allSlm, lo, hi, "#555", "all-SLM");
-        marker(b, chosen, lo, hi, "#d62728", "chosen thresholds");
+        marker(b, allLarge, lo, hi, "#555", "all-large", -8);
+        marker(b, allSlm, lo, hi, "#555", "all-SLM", -8);
+        marker(b, chosen, lo, hi, "#d62728", "chosen thresholds", 18); // below, so it stays readable on top of a reference point
         b.append("</svg>\n");
         return b.toString();
     }
 
-    private static void marker(StringBuilder b, Point p, double lo, double hi, String color, String label) {
+    private static void marker(StringBuilder b, Point p, double lo, double hi, String color, String label, int dy) {
         double x = x(p.kept());
         double y = y(p.accuracy(), lo, hi);
         b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>%n", x, y, color));
         boolean right = x < W - 200;
         b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">%s %.0f%% kept, %.1f%%</text>%n",
-                right ? x + 8 : x - 8, y - 8, color, right ? "start" : "end", label, 100 * p.kept(), 100 * p.accuracy()));
+                right ? x + 8 : x - 8, y + dy, color, right ? "start" : "end", label, 100 * p.kept(), 100 * p.accuracy()));
     }
 
     private static double x(double kept) {

@@ -42,7 +42,8 @@ public final class FittedConfig {
                 continue;
             }
             ObjectNode route = (ObjectNode) r;
-            route.put("minGenerationConfidence", Math.round(f.threshold().threshold() * 1e6) / 1e6);
+            // rounded up: a threshold written lower than chosen would keep answers the bound did not cover
+            route.put("minGenerationConfidence", Math.min(1, Math.ceil(f.threshold().threshold() * 1e6) / 1e6));
             if (f.model() != null) {
                 route.set("confidence", block(f.model()));
             }

@@ -85,7 +85,8 @@ class CalibrationRunnerTest {
                 assertNotNull(s, r.id() + " has the signals of its SLM answer");
                 assertTrue(s.p10Probability() >= 0 && s.p10Probability() <= 1 && s.grounding() >= 0 && s.grounding() <= 1, s.toString());
                 assertTrue(s.answerTokens() > 0, s.toString());
-                assertEquals(1.0, s.classifierConfidence(), "the route was named, so the classifier is sure");
+                // the classifier's confidence when it chose the route itself, 1 when the route had to be named
+                assertEquals(r.routedRight() ? r.classifierConfidence() : 1.0, s.classifierConfidence(), 1e-12);
                 assertTrue(r.slmMillis() > 0 || r.chosenRoute() == null, r.id() + " has the SLM's time");
             } else {
                 assertTrue(Double.isNaN(r.slmConfidence()));
@@ -93,9 +94,11 @@ class CalibrationRunnerTest {
             }
         }
         assertEquals(1.0, report.allLargeAccuracy(), 1e-12, "without a large model its answers count as right");
-        assertTrue(report.costSaved() > 0 && report.costSaved() < 1, "cost saved " + report.costSaved());
+        assertTrue(Double.isFinite(report.costSaved()) && report.costSaved() < 1, "cost saved " + report.costSaved());
         for (CalibrationReport.RouteFigures f : report.routes()) {
-            assertTrue(f.threshold().threshold() >= 0 && f.threshold().threshold() <= 1, f.toString());
+            // one or two calibration items cannot show 2 points under the conformal bound ((0 + 1) / (n + 1) > 0.02): keep nothing
+            assertEquals(f.calibrationItems() == 0 ? config.route(f.route()).minGenerationConfidence() : 1.0, f.threshold().threshold(), 1e-12,
+                    f.toString());
         }
         assertTrue(report.toText().contains("TAKEN AS CORRECT"), report.toText());
         JsonNode json = new ObjectMapper().readTree(report.toJson());
@@ -105,7 +108,7 @@ class CalibrationRunnerTest {
         JsonNode snippet = new ObjectMapper(new YAMLFactory()).readTree(json.get("thresholdsYaml").asText());
         assertEquals(config.routes().size(), snippet.get("routes").size());
         assertEquals(report.routes().getFirst().threshold().threshold(),
-                snippet.get("routes").get(0).get("minGenerationConfidence").asDouble(), 0.0005);
+                snippet.get("routes").get(0).get("minGenerationConfidence").asDouble(), 0.001);
         // a report read back gives the same items, signals included: refitting needs no model run
         CalibrationReport.Loaded back = CalibrationReport.readItems(report.toJson(), List.of());
         assertEquals(report.results(), back.results());
