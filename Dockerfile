@@ -1,6 +1,6 @@
 # cascade4j serve in a container: JDK 25, the project built, natives and the default model baked in.
 FROM eclipse-temurin:25-jdk
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 python3-pip git curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends git curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/cascade4j
 COPY . .
 ENV CASCADE4J_DATA_DIR=/var/lib/cascade4j

@@ -1,6 +1,8 @@
 package dev.cascade4j.agent;
 
+import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.SamplingParams;
 import dev.cascade4j.inference.TokenListener;
 import dev.cascade4j.inference.langchain4j.ChatTranslator;
@@ -12,6 +14,7 @@ import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -68,10 +71,27 @@ public final class RoutingChatModel implements ChatModel {
         } catch (RuntimeException e) {
             return Future.failedFuture(toLangChain4j(e));
         }
-        return router.route(new Subtask(null, generation, routeHint, deadline, null)).map(this::toResponse);
+        return router.route(new Subtask(null, generation, routeHint, deadline, null)).compose(routed -> {
+            try {
+                return Future.succeededFuture(toResponse(routed));
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+            }
+        });
     }
 
+    /**
+     * The response for a routed answer; an answer cut off at the deadline or, when JSON was asked for,
+     * at the token limit is an error, never returned as if it were whole.
+     */
     private ChatResponse toResponse(RoutedAnswer routed) {
+        GenerationResult answer = routed.answer();
+        if (answer.finishReason() == FinishReason.CANCELLED) {
+            throw new TimeoutException("no complete answer within the deadline of " + deadline.toMillis() + " ms (route "
+                    + routed.decision().route() + ", model " + routed.decision().model() + ", cut off after "
+                    + answer.usage().completionTokens() + " tokens); give each call more time with RoutingChatModel.builder().deadline(...)");
+        }
+        ChatTranslator.requireComplete(routed.subtask().request(), answer);
         ChatResponse plain = translator.toChatResponse(routed.answer());
         return ChatResponse.builder()
                 .aiMessage(plain.aiMessage())
@@ -91,6 +111,8 @@ public final class RoutingChatModel implements ChatModel {
             case RouterException.Overloaded busy -> new RateLimitException(busy.getMessage(), busy);
             case RouterException.UnknownRoute unknown -> new ModelNotFoundException(unknown.getMessage(), unknown);
             case RouterException.InvalidRequest invalid -> new InvalidRequestException(invalid.getMessage(), invalid);
+            case RouterException.DeadlineExceeded late -> new TimeoutException(late.getMessage()
+                    + "; with RoutingChatModel that is RoutingChatModel.builder().deadline(...)", late);
             case RouterException other -> new LangChain4jException(other.getMessage(), other);
             default -> ChatTranslator.toLangChain4j(e);
         };
@@ -126,7 +148,10 @@ public final class RoutingChatModel implements ChatModel {
             return this;
         }
 
-        /** Time budget of each call (default 60 s); past it the SLM is cancelled and the call escalates. */
+        /**
+         * Time budget of each call (default 60 s); past it the SLM is cancelled and the call escalates.
+         * An answer still cut off at the deadline is a {@link TimeoutException}, never a partial answer.
+         */
         public Builder deadline(Duration deadline) {
             this.deadline = deadline;
             return this;

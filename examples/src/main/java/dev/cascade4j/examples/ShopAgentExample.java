@@ -7,6 +7,7 @@ import dev.cascade4j.router.CascadeRouter;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,18 +22,17 @@ import java.util.TreeMap;
 public final class ShopAgentExample {
 
     /** The agent's tools: plain Java methods. */
-    public static final class Shop {
-        // Sorted, so the list in an error message (and so the prompt) is the same on every run.
+    // readme:shop-tools-begin
+    public static class Shop {
         private final Map<String, Integer> prices = new TreeMap<>(Map.of("laptop", 1200, "phone", 800, "bicycle", 450));
 
         @Tool("Looks up the price in euros of a product in the shop")
         public String priceOf(@P("the product's name, e.g. laptop") String product) {
             Integer euros = prices.get(product.strip().toLowerCase(Locale.ROOT));
-            if (euros == null) {
+            if (euros == null) {    // the model reads the error and can correct itself
                 throw new IllegalArgumentException("no product named " + product + "; the shop sells " + prices.keySet());
             }
-            // A result that says what it is: a bare "1200" leaves a small model unsure whether it is already converted.
-            return "The " + product.strip() + " costs " + euros + " euros.";
+            return "The " + product.strip() + " costs " + euros + " euros.";    // a result that says what it is
         }
 
         @Tool("Converts an amount of euros into US dollars")
@@ -40,45 +40,50 @@ public final class ShopAgentExample {
             return String.format(Locale.ROOT, "%.0f euros are %.0f US dollars.", euros, euros * 1.1);
         }
     }
+    // readme:shop-tools-end
 
     public static void main(String[] args) {
         List<String> tasks = args.length > 0 ? List.of(String.join(" ", args))
                 : List.of("Find the price of the laptop, then convert it to US dollars.",
                         "Is the phone cheaper than 1000 US dollars?");
+        // readme:shop-agent-begin
         Vertx vertx = Vertx.vertx();
-        try (CascadeRouter router = CascadeRouter.builder(vertx).build();
+        try (CascadeRouter router = CascadeRouter.builder(vertx).build();     // the embedded two-tier cascade
              Agent agent = Agent.builder()
                      .router(router)
                      .tools(new Shop())
-                     .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with the priceOf tool,"
-                             + " then convert it with toUsDollars, then give the final answer with final_answer.")
+                     .systemPrompt("You answer questions about the shop. Call one tool at a time. First find the price with"
+                             + " the priceOf tool, then convert it with toUsDollars, then give the final answer with final_answer.")
                      .maxSteps(6)
+                     .timeBudget(Duration.ofMinutes(5))
                      .build()) {
             for (String task : tasks) {
-                System.out.println("task: " + task);
                 AgentResult result = agent.run(task);
-                for (AgentStep step : result.steps()) {
-                    var d = step.decision();
-                    // Without a large model, an answer the router would have escalated comes back marked as fallback.
-                    String served = d.escalated() ? "escalated to " + d.model() + " (" + d.reason() + ")"
-                            : d.fallback() ? "SLM, low confidence" : "SLM " + d.model();
-                    // No SLM confidence when the step went straight to the large model.
-                    String confidence = Double.isNaN(d.generationConfidence()) ? "   -" : String.format(Locale.ROOT, "%.2f", d.generationConfidence());
-                    System.out.printf("  step %d  route %-9s confidence %s  %-36s %s%n", step.index(), d.route(), confidence,
-                            served, describe(step));
-                }
-                System.out.println("  answer: " + result.answer() + "  (" + result.stopReason() + ", " + result.elapsed().toMillis() + " ms)");
+                System.out.println("task: " + task);
+                result.steps().forEach(step -> System.out.println("  " + describe(step)));    // routing, calls, results
+                // An answer only with FINAL_ANSWER; any other stop reason says what ended the run, and detail() how.
+                System.out.println("  answer: " + result.answer() + "  (" + result.stopReason() + ": " + result.detail()
+                        + ", " + result.elapsed().toMillis() + " ms)");
             }
         } finally {
-            vertx.close().await();
+            vertx.close().await();                                             // Vert.x's threads would keep the JVM running
         }
+        // readme:shop-agent-end
     }
 
+    /** One step of the trace: how it was routed (and why it escalated), the calls and their results. */
     private static String describe(AgentStep step) {
+        var d = step.decision();
+        // Without a large model, an answer the router would have escalated comes back marked as fallback.
+        String served = d.escalated() ? "escalated to " + d.model() + " (" + d.reason() + ")"
+                : d.fallback() ? "SLM, low confidence" : "SLM " + d.model();
+        // No SLM confidence when the step went straight to the large model.
+        String confidence = Double.isNaN(d.generationConfidence()) ? "   -" : String.format(Locale.ROOT, "%.2f", d.generationConfidence());
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "step %d  route %-9s confidence %s  %-36s ", step.index(),
+                d.route(), confidence, served));
         if (step.toolCalls().isEmpty()) {
-            return "text: " + step.text();
+            return sb.append("text: ").append(step.text()).toString();
         }
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < step.toolCalls().size(); i++) {
             var call = step.toolCalls().get(i);
             sb.append(call.name()).append(call.arguments());

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Results come back on the caller's context.
  */
 final class BoundedWorker implements AutoCloseable {
+    private static final long MAX_EXECUTE_MINUTES = 30;
+
     private final String name;
     private final WorkerExecutor executor;
     private final int capacity;
@@ -19,7 +22,9 @@ final class BoundedWorker implements AutoCloseable {
 
     BoundedWorker(Vertx vertx, String name, int threads, int capacity) {
         this.name = name;
-        this.executor = vertx.createSharedWorkerExecutor(name, threads);
+        // A large model's answer may take minutes on a loaded CPU, and a subtask's deadline bounds it:
+        // Vert.x's default of 60 s would print a "Thread blocked" stack trace every second after that.
+        this.executor = vertx.createSharedWorkerExecutor(name, threads, MAX_EXECUTE_MINUTES, TimeUnit.MINUTES);
         this.capacity = capacity;
     }
 

@@ -353,7 +353,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             }
             SlmOutcome o = ar.result();
             if (o.result() == null) {
-                fail(trip, new RouterException("the deadline of " + trip.subtask.deadline().toMillis()
+                fail(trip, new RouterException.DeadlineExceeded("the deadline of " + trip.subtask.deadline().toMillis()
                         + " ms passed before model " + trip.direct.name + " could start; give the subtask more time"));
                 return;
             }
@@ -517,7 +517,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             return;
         }
         if (reason == EscalationReason.SLM_TIMEOUT) {
-            fail(trip, new RouterException(detail + "; " + why + "; give the subtask a longer deadline"));
+            fail(trip, new RouterException.DeadlineExceeded(detail + "; " + why + "; give the subtask a longer deadline"));
             return;
         }
         ModelSlot slot = slotFor(trip);
@@ -527,7 +527,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
             if (ar.failed()) {
                 fail(trip, mapSlmError(ar.cause()));
             } else if (ar.result().result() == null) {
-                fail(trip, new RouterException(full + ", but the deadline passed before it could start"));
+                fail(trip, new RouterException.DeadlineExceeded(full + ", but the deadline passed before it could start"));
             } else {
                 String cut = ar.result().timedOut() ? "; the SLM's answer was cut at the deadline" : "";
                 finish(trip, ar.result().result(), ar.result().result(), null, false, reason, full + cut, slot.name, true);

@@ -68,7 +68,7 @@ public final class EventBusRouter implements Router {
         return switch (r.failureType()) {
             case NO_HANDLERS -> new RouterException("no router is listening on the event bus (" + ROUTE_ADDRESS
                     + "); deploy a RouterVerticle on this Vert.x instance or cluster", r);
-            case TIMEOUT -> new RouterException("no answer from the router in time: " + r.getMessage(), r);
+            case TIMEOUT -> new RouterException.DeadlineExceeded("no answer from the router in time: " + r.getMessage(), r);
             case RECIPIENT_FAILURE -> r.failureCode() == 400 ? new RouterException.InvalidRequest(r.getMessage(), r)
                     : new RouterException("the router failed: " + r.getMessage(), r);
             default -> new RouterException("event bus error: " + r.getMessage(), r);

@@ -41,6 +41,17 @@ public class RouterException extends RuntimeException {
         }
     }
 
+    /** No model gave a whole answer within the subtask's deadline, and nothing cut off is returned in its place. */
+    public static final class DeadlineExceeded extends RouterException {
+        public DeadlineExceeded(String message) {
+            super(message);
+        }
+
+        public DeadlineExceeded(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The caller cancelled the subtask (its client went away) before the answer; nothing further was done for it. */
     public static final class Cancelled extends RouterException {
         public Cancelled(String subtaskId) {

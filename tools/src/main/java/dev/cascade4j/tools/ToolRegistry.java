@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.router.schema.SchemaValidator;
 import dev.cascade4j.inference.langchain4j.JsonSchemaElementConverter;
+import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolMemoryId;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.invocation.InvocationParameters;
+import dev.langchain4j.invocation.LangChain4jManaged;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -105,10 +111,40 @@ public final class ToolRegistry {
         }
 
         private void add(Method method, Object target, Duration timeout) {
+            requireParameterNames(method);
             ToolSpecification lc4j = ToolSpecifications.toolSpecificationFrom(method);
             JsonNode schema = lc4j.parameters() == null ? null : JsonSchemaElementConverter.toJsonSchema(lc4j.parameters());
             ToolSpec spec = new ToolSpec(lc4j.name(), lc4j.description(), schema);
             register(spec, timeout, new MethodToolFunction(target, method, json));
+        }
+
+        /**
+         * Without {@code -parameters} a class file keeps no parameter names, and langchain4j would offer
+         * the model an argument called {@code arg0}: refused here, with the two ways to fix it.
+         */
+        private static void requireParameterNames(Method method) {
+            Parameter[] parameters = method.getParameters();
+            for (int i = 0; i < parameters.length; i++) {
+                Parameter parameter = parameters[i];
+                P p = parameter.getAnnotation(P.class);
+                if (parameter.isNamePresent() || (p != null && !p.name().isBlank()) || !isModelArgument(parameter)) {
+                    continue;
+                }
+                throw new IllegalArgumentException("tool " + method.getDeclaringClass().getSimpleName() + "." + method.getName()
+                        + ": parameter " + (i + 1) + " (" + parameter.getType().getSimpleName() + ") has no name in the class file"
+                        + ", so the model would see it as '" + parameter.getName() + "'. Compile with -parameters"
+                        + " (Maven: <parameters>true</parameters> in maven-compiler-plugin's configuration;"
+                        + " Gradle: options.compilerArgs << '-parameters'), or name it: @P(name = \"...\", value = \"what it is\")");
+            }
+        }
+
+        /** Whether langchain4j puts the parameter in the tool's schema (it leaves out the memory id and invocation context). */
+        private static boolean isModelArgument(Parameter parameter) {
+            Class<?> type = parameter.getType();
+            return !parameter.isAnnotationPresent(ToolMemoryId.class)
+                    && !InvocationParameters.class.isAssignableFrom(type)
+                    && !LangChain4jManaged.class.isAssignableFrom(type)
+                    && type != InvocationContext.class;
         }
 
         /** A tool from its OpenAI-format JSON definition (or a bare function object) and its body. */

@@ -26,7 +26,9 @@ public record ToolResult(String tool, Status status, String content, List<String
         /** The tool ran past its time limit and was interrupted. */
         TIMEOUT,
         /** Every execution slot was busy; the tool did not run. */
-        REJECTED
+        REJECTED,
+        /** The caller chose not to run it (an agent does not re-run a tool on its own result in a loop). */
+        NOT_RUN
     }
 
     public ToolResult {

@@ -1,5 +1,6 @@
 package dev.cascade4j.agent.log;
 
+import dev.cascade4j.inference.OptionalDependency;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,6 +115,7 @@ public final class PostgresQueryLog implements QueryLog {
 
     /** From a {@code postgresql://host:port/db} URI; user and password may be in it or given here. */
     public static Builder builder(Vertx vertx, String uri, String user, String password) {
+        requireDriver();
         PgConnectOptions o = PgConnectOptions.fromUri(uri);
         if (user != null) {
             o.setUser(user);
@@ -122,6 +124,11 @@ public final class PostgresQueryLog implements QueryLog {
             o.setPassword(password);
         }
         return new Builder(vertx, o);
+    }
+
+    /** @throws OptionalDependency.Missing when vertx-pg-client, an optional dependency, is not on the classpath */
+    static void requireDriver() {
+        OptionalDependency.require("the PostgreSQL query log", "io.vertx.pgclient.PgConnectOptions", "io.vertx", "vertx-pg-client");
     }
 
     /** The schema version this code writes. */

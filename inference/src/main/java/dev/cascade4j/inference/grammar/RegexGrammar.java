@@ -274,8 +274,6 @@ final class RegexGrammar {
         return false;
     }
 
-    // ---- the set as JSON text ----
-
     /**
      * A character set as GBNF over JSON text: plain characters as a class, and {@code "}, {@code \} and
      * the common control characters as their escapes. Other control characters are left out: a subset

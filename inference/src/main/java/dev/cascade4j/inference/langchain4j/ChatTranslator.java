@@ -139,7 +139,19 @@ public final class ChatTranslator {
             return ResponseFormat.TEXT;
         }
         return format.jsonSchema() == null ? ResponseFormat.JSON_OBJECT
-                : ResponseFormat.jsonSchema(JsonSchemaElementConverter.toJsonSchema(format.jsonSchema().rootElement()));
+                : ResponseFormat.jsonSchema(JsonSchemaElementConverter.toResponseSchema(format.jsonSchema().rootElement()));
+    }
+
+    /**
+     * Fails when JSON was asked for and the answer stopped at the token limit: the half-written JSON
+     * would reach langchain4j's parser, which says no more than "Unexpected end-of-input".
+     */
+    public static void requireComplete(GenerationRequest request, GenerationResult result) {
+        if (result.finishReason() == FinishReason.LENGTH && !result.hasToolCalls()
+                && !(request.responseFormat() instanceof ResponseFormat.Text)) {
+            throw new LangChain4jException("the JSON answer was cut off at the token limit after " + result.usage().completionTokens()
+                    + " tokens, so it would not parse; raise the request's maxOutputTokens or the model's samplingDefaults maxTokens");
+        }
     }
 
     /** The langchain4j response for an engine result, with confidence, usage and timings in its metadata. */

@@ -31,13 +31,31 @@ public final class JsonSchemaElementConverter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, JsonNode> definitions = new LinkedHashMap<>();
+    private final boolean requireAll;
 
-    private JsonSchemaElementConverter() {
+    private JsonSchemaElementConverter(boolean requireAll) {
+        this.requireAll = requireAll;
     }
 
-    /** The JSON schema equivalent of {@code root}. */
+    /** The JSON schema equivalent of {@code root}, {@code required} lists as given. */
     public static ObjectNode toJsonSchema(JsonSchemaElement root) {
-        JsonSchemaElementConverter converter = new JsonSchemaElementConverter();
+        return convert(root, false);
+    }
+
+    /**
+     * The schema of an answer (a response format): every object that lists no required property
+     * requires them all, as OpenAI's strict mode does. langchain4j lists none for a record or POJO
+     * unless its fields carry {@code @JsonProperty(required = true)}, and a grammar that allows
+     * {@code {}} lets a small model answer with nothing. An object that lists some keeps its list, so
+     * marking the fields that must be there with {@code @JsonProperty(required = true)} makes the
+     * others optional. Raw schemas are taken as they are.
+     */
+    public static ObjectNode toResponseSchema(JsonSchemaElement root) {
+        return convert(root, true);
+    }
+
+    private static ObjectNode convert(JsonSchemaElement root, boolean requireAll) {
+        JsonSchemaElementConverter converter = new JsonSchemaElementConverter(requireAll);
         ObjectNode schema = converter.convert(root);
         if (!converter.definitions.isEmpty()) {
             converter.definitions.forEach(schema.putObject("$defs")::set);
@@ -80,6 +98,9 @@ public final class JsonSchemaElementConverter {
         if (o.required() != null && !o.required().isEmpty()) {
             ArrayNode required = node.putArray("required");
             o.required().forEach(required::add);
+        } else if (requireAll && !properties.isEmpty()) {
+            ArrayNode required = node.putArray("required");
+            properties.fieldNames().forEachRemaining(required::add);
         }
         if (o.additionalProperties() != null) {
             node.put("additionalProperties", o.additionalProperties());

@@ -1,5 +1,7 @@
 package dev.cascade4j.inference.langchain4j;
 
+import dev.cascade4j.inference.GenerationRequest;
+import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.TokenListener;
@@ -40,7 +42,10 @@ public final class LocalChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         try {
-            return translator.toChatResponse(model.generate(translator.toGenerationRequest(request, TokenListener.NONE)));
+            GenerationRequest generation = translator.toGenerationRequest(request, TokenListener.NONE);
+            GenerationResult result = model.generate(generation);
+            ChatTranslator.requireComplete(generation, result);
+            return translator.toChatResponse(result);
         } catch (InferenceException e) {
             throw ChatTranslator.toLangChain4j(e);
         }

@@ -2,12 +2,9 @@ package dev.cascade4j.inference.llama;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.ChatMessage;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.PromptFormat;
-import dev.cascade4j.inference.ToolCall;
-import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.grammar.ToolCallFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +28,6 @@ final class ChatFormatter {
     /** The name of the layout when the model's own Jinja template renders the prompt. */
     static final String JINJA = "jinja";
     private static final System.Logger LOG = System.getLogger(ChatFormatter.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Families whose own template measured better than the generic layout on the labelled tool-call items. */
     private static final Set<String> TEMPLATE_FAMILIES = Set.of("qwen2");
 
@@ -200,7 +195,7 @@ final class ChatFormatter {
         if (jinja != null) {
             try {
                 String text = jinja.render(templateMessages(request), jinja.rendersTools() && request.wantsTools()
-                        ? templateTools(request.tools()) : null, true);
+                        ? TemplateInput.tools(request.tools()) : null, true);
                 // The tokenizer adds the BOS itself for models that want one.
                 return bosText != null && !bosText.isEmpty() && text.startsWith(bosText) ? text.substring(bosText.length()) : text;
             } catch (ChatTemplate.TemplateException e) {
@@ -218,75 +213,11 @@ final class ChatFormatter {
         if (!jinja.rendersTools()) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Message m : genericMessages(request)) {
-                out.add(message(m.role(), m.content()));
+                out.add(TemplateInput.message(m.role(), m.content()));
             }
             return out;
         }
-        return templateMessages(request.messages());
-    }
-
-    static List<Map<String, Object>> templateMessages(List<ChatMessage> messages) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ChatMessage m : messages) {
-            Map<String, Object> map = message(m.role().name().toLowerCase(Locale.ROOT), m.content());
-            if (!m.toolCalls().isEmpty()) {
-                List<Map<String, Object>> calls = new ArrayList<>();
-                for (ToolCall c : m.toolCalls()) {
-                    Map<String, Object> function = new LinkedHashMap<>();
-                    function.put("name", c.name());
-                    function.put("arguments", arguments(c.arguments()));
-                    Map<String, Object> call = new LinkedHashMap<>();
-                    if (c.id() != null) {
-                        call.put("id", c.id());
-                    }
-                    call.put("type", "function");
-                    call.put("function", function);
-                    calls.add(call);
-                }
-                map.put("tool_calls", calls);
-            }
-            if (m.toolCallId() != null) {
-                map.put("tool_call_id", m.toolCallId());
-            }
-            if (m.name() != null) {
-                map.put("name", m.name());
-            }
-            out.add(map);
-        }
-        return out;
-    }
-
-    private static Map<String, Object> message(String role, String content) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("role", role);
-        map.put("content", content);
-        return map;
-    }
-
-    private static Object arguments(String json) {
-        if (json == null || json.isBlank()) {
-            return new LinkedHashMap<>();
-        }
-        try {
-            return JSON.readValue(json, Object.class);
-        } catch (java.io.IOException e) {
-            return json; // not JSON: the template prints the text as given
-        }
-    }
-
-    static List<Map<String, Object>> templateTools(List<ToolSpec> tools) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ToolSpec t : tools) {
-            Map<String, Object> function = new LinkedHashMap<>();
-            function.put("name", t.name());
-            function.put("description", t.description());
-            function.put("parameters", JSON.convertValue(t.parameters(), Object.class));
-            Map<String, Object> tool = new LinkedHashMap<>();
-            tool.put("type", "function");
-            tool.put("function", function);
-            out.add(tool);
-        }
-        return out;
+        return TemplateInput.messages(request.messages());
     }
 
     // Today's layout: tool results as user turns, calls as compact JSON, the tools described in the system message.

@@ -15,7 +15,7 @@ import java.lang.foreign.SegmentAllocator;
  * A {@code llama_context}: the KV cache shared by all sequences, and one reusable batch. Used from
  * the model's decode thread only.
  */
-final class NativeContext implements AutoCloseable {
+final class NativeContext implements DecodeScheduler.Context, AutoCloseable {
     private final LlamaLibrary lib;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment ctx;
@@ -113,20 +113,24 @@ final class NativeContext implements AutoCloseable {
         }
     }
 
-    void clearBatch() {
+    @Override
+    public void clearBatch() {
         size = 0;
     }
 
-    int batchSize() {
+    @Override
+    public int batchSize() {
         return size;
     }
 
-    int batchRoom() {
+    @Override
+    public int batchRoom() {
         return batchCapacity - size;
     }
 
     /** Adds a token; returns its index in the batch, which names its logits when {@code output} is set. */
-    int add(int token, int position, int sequence, boolean output) {
+    @Override
+    public int add(int token, int position, int sequence, boolean output) {
         int i = size++;
         tokens.setAtIndex(JAVA_INT, i, token);
         positions.setAtIndex(JAVA_INT, i, position);
@@ -136,7 +140,8 @@ final class NativeContext implements AutoCloseable {
     }
 
     /** Evaluates the batch. Returns llama_decode's code: 0 ok, 1 no room in the KV cache, other values errors. */
-    int decode() {
+    @Override
+    public int decode() {
         batch.set(JAVA_INT, 0, size);
         try {
             return (int) lib.decode.invokeExact(ctx, batch);
@@ -160,7 +165,8 @@ final class NativeContext implements AutoCloseable {
     }
 
     /** Removes positions [from, to) of a sequence (to = -1: to the end). */
-    boolean removeTokens(int sequence, int from, int to) {
+    @Override
+    public boolean removeTokens(int sequence, int from, int to) {
         try {
             return (boolean) lib.memorySeqRm.invokeExact(memory, sequence, from, to);
         } catch (Throwable e) {
@@ -169,7 +175,8 @@ final class NativeContext implements AutoCloseable {
     }
 
     /** Makes positions [0, length) of {@code source} visible to {@code target} too, sharing the cells. */
-    void copyPrefix(int source, int target, int length) {
+    @Override
+    public void copyPrefix(int source, int target, int length) {
         try {
             lib.memorySeqCp.invokeExact(memory, source, target, 0, length);
         } catch (Throwable e) {

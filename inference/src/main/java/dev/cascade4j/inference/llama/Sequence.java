@@ -182,5 +182,10 @@ final class Sequence implements Generation {
         void clear() {
             size = 0;
         }
+
+        void removeFirst(int n) {
+            System.arraycopy(items, n, items, 0, size - n);
+            size -= n;
+        }
     }
 }

@@ -13,6 +13,9 @@ import java.util.function.Predicate;
  * entry that would land outside the target folder fails the whole extraction.
  */
 final class TarReader {
+    // pax and GNU long-name records hold a path or two: anything larger is a broken or hostile archive.
+    private static final int MAX_NAME_RECORD = 64 * 1024;
+
     private TarReader() {
     }
 
@@ -32,10 +35,14 @@ final class TarReader {
             if (!prefix.isEmpty()) {
                 name = prefix + "/" + name;
             }
-            long size = Long.parseLong(text(header, 124, 12).trim().isEmpty() ? "0" : text(header, 124, 12).trim(), 8);
+            long size = size(header, name);
             char type = (char) header[156];
             long padded = (size + 511) / 512 * 512;
             if (type == 'x' || type == 'L') {
+                if (size > MAX_NAME_RECORD) {
+                    throw new IOException("archive entry " + name + " has a " + size + "-byte name record; a tarball of natives has none over "
+                            + MAX_NAME_RECORD);
+                }
                 byte[] data = in.readNBytes((int) size);
                 in.skipNBytes(padded - size);
                 String named = type == 'x' ? paxPathOf(data) : text(data, 0, data.length);
@@ -63,6 +70,19 @@ final class TarReader {
                 in.skipNBytes(padded);
             }
         }
+    }
+
+    private static long size(byte[] header, String name) throws IOException {
+        String octal = text(header, 124, 12).trim();
+        try {
+            long size = octal.isEmpty() ? 0 : Long.parseLong(octal, 8);
+            if (size >= 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("archive entry " + name + " has a malformed size field '" + octal + "'; the archive is corrupt");
     }
 
     private static void copy(InputStream in, java.io.OutputStream out, long size) throws IOException {

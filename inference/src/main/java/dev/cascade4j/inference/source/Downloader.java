@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP downloads to a {@code .part} file that survives failures and is resumed with a Range request
@@ -28,13 +29,22 @@ import java.util.Optional;
 public final class Downloader {
     private static final int MAX_REDIRECTS = 10;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(20))
-            .build();
+    private final HttpClient http;
     private final ProgressListener progress;
 
     public Downloader(ProgressListener progress) {
+        this(progress, null);
+    }
+
+    /** @param ssl the TLS context to connect with (e.g. trusting a configured CA bundle); null for the JDK's default */
+    public Downloader(ProgressListener progress, SSLContext ssl) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(20));
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        this.http = b.build();
         this.progress = progress;
     }
 

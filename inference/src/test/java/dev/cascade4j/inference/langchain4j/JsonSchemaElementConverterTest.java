@@ -2,6 +2,7 @@ package dev.cascade4j.inference.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.exception.InvalidRequestException;
@@ -72,6 +73,36 @@ class JsonSchemaElementConverterTest {
     void rawSchemaIsParsedAndRejectedWhenNotAnObject() {
         assertEquals("string", JsonSchemaElementConverter.toJsonSchema(JsonRawSchema.from("{\"type\":\"string\"}")).get("type").asText());
         assertThrows(InvalidRequestException.class, () -> JsonSchemaElementConverter.toJsonSchema(JsonRawSchema.from("[1]")));
+    }
+
+    @Test
+    void anAnswerSchemaRequiresEveryPropertyOfAnObjectThatListsNone() {
+        JsonObjectSchema address = JsonObjectSchema.builder().addStringProperty("street").addStringProperty("city").build();
+        JsonObjectSchema contact = JsonObjectSchema.builder()
+                .addStringProperty("name")
+                .addProperty("address", address)
+                .addProperty("tags", JsonArraySchema.builder().items(JsonObjectSchema.builder().addStringProperty("label").build()).build())
+                .build();
+
+        var answer = JsonSchemaElementConverter.toResponseSchema(contact);
+
+        assertEquals("[\"name\",\"address\",\"tags\"]", answer.get("required").toString());
+        assertEquals("[\"street\",\"city\"]", answer.at("/properties/address/required").toString());
+        assertEquals("[\"label\"]", answer.at("/properties/tags/items/required").toString());
+        // Tool parameters keep langchain4j's list: @P(required = false) means what it says there.
+        assertTrue(JsonSchemaElementConverter.toJsonSchema(contact).path("required").isMissingNode());
+    }
+
+    @Test
+    void anAnswerSchemaKeepsARequiredListThatWasGivenAndRawSchemasAsTheyAre() {
+        JsonObjectSchema some = JsonObjectSchema.builder().addStringProperty("name").addStringProperty("nickname").required("name").build();
+        assertEquals("[\"name\"]", JsonSchemaElementConverter.toResponseSchema(some).get("required").toString());
+
+        JsonObjectSchema withRaw = JsonObjectSchema.builder().addStringProperty("name")
+                .addProperty("extra", JsonRawSchema.from("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}")).build();
+        var answer = JsonSchemaElementConverter.toResponseSchema(withRaw);
+        assertEquals("[\"name\",\"extra\"]", answer.get("required").toString());
+        assertTrue(answer.at("/properties/extra/required").isMissingNode(), answer.toString());
     }
 
     private static <T> List<T> names(java.util.Iterator<T> it) {

@@ -212,8 +212,8 @@ class LocalChatModelTest {
         interface Extractor {
             Person extract(String text);
         }
-        // langchain4j marks no record component as required, so the grammar lets the model omit any: what
-        // holds on every CPU is that the schema reaches the engine and whatever the model writes parses.
+        // langchain4j marks no record component as required; the adapter requires them all, so the grammar
+        // makes the model write every one of them (what it writes is the model's; that it is there is not).
         List<ChatRequest> seen = new CopyOnWriteArrayList<>();
         ChatModelListener listener = new ChatModelListener() {
             @Override
@@ -224,11 +224,24 @@ class LocalChatModelTest {
         Person person = AiServices.builder(Extractor.class).chatModel(chatModel(listener)).build()
                 .extract("Alice is a 31 year old engineer who lives in Paris.");
         assertNotNull(person);
+        assertNotNull(person.name(), person.toString());
+        assertNotNull(person.city(), person.toString());
         ResponseFormat format = seen.getFirst().responseFormat();
         assertEquals(ResponseFormatType.JSON, format.type());
         assertInstanceOf(JsonObjectSchema.class, format.jsonSchema().rootElement());
         assertEquals(List.of("name", "age", "city"),
                 List.copyOf(((JsonObjectSchema) format.jsonSchema().rootElement()).properties().keySet()));
+    }
+
+    @Test
+    void jsonCutOffAtTheTokenLimitIsAnErrorThatSaysSoNotHalfAnAnswer() {
+        // One sampled token cannot fill three required values: the answer must stop at the limit.
+        var e = assertThrows(dev.langchain4j.exception.LangChain4jException.class, () -> chatModel().chat(ChatRequest.builder()
+                .messages(UserMessage.from("Alice is a 31 year old engineer who lives in Paris."))
+                .responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(PERSON).build())
+                .maxOutputTokens(1)
+                .build()));
+        assertTrue(e.getMessage().contains("cut off at the token limit") && e.getMessage().contains("maxOutputTokens"), e.getMessage());
     }
 
     @Test

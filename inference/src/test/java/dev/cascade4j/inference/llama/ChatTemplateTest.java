@@ -59,7 +59,7 @@ class ChatTemplateTest {
         ChatTemplate template = new ChatTemplate(resource("features.jinja"), Map.of("bos_token", "<s>", "eos_token", "</s>"));
         GenerationRequest request = conversation();
 
-        String rendered = template.render(ChatFormatter.templateMessages(request.messages()), ChatFormatter.templateTools(request.tools()), true);
+        String rendered = template.render(TemplateInput.messages(request.messages()), TemplateInput.tools(request.tools()), true);
 
         assertEquals(resource("features.txt"), rendered);
     }
@@ -146,7 +146,7 @@ class ChatTemplateTest {
             ChatTemplate template = new ChatTemplate(model.chatTemplate(), ChatFormatter.specialTokens(model));
             String expected = resource(reference);
 
-            String rendered = template.render(ChatFormatter.templateMessages(request.messages()), ChatFormatter.templateTools(request.tools()), true);
+            String rendered = template.render(TemplateInput.messages(request.messages()), TemplateInput.tools(request.tools()), true);
 
             assertEquals(expected, rendered);
             ChatFormatter formatter = ChatFormatter.forModel(model, PromptFormat.TEMPLATE);

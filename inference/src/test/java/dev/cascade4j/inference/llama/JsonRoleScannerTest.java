@@ -24,6 +24,22 @@ class JsonRoleScannerTest {
         assertEquals("It is sunny.", values("It is sunny."));
     }
 
+    @Test
+    void escapedQuotesStayInsideTheirStringAndNumbersAndLiteralsAreValues() {
+        assertEquals("\"say \\\"hi\\\"\"-1.5e3truenull", values("{\"q\":\"say \\\"hi\\\"\",\"n\":-1.5e3,\"b\":true,\"z\":null}"));
+    }
+
+    @Test
+    void keysOfNestedObjectsAreNotValuesButArrayItemsAre() {
+        assertEquals("1\"a\"2", values("{\"o\":{\"k\":1},\"l\":[\"a\",{\"m\":2}]}"));
+    }
+
+    @Test
+    void nestingDeeperThanTrackedDoesNotBreakTheScanner() {
+        String deep = "[".repeat(300) + "7" + "]".repeat(300);
+        assertEquals("7", values(deep));
+    }
+
     private static String values(String text) {
         JsonRoleScanner scanner = new JsonRoleScanner();
         StringBuilder sb = new StringBuilder();

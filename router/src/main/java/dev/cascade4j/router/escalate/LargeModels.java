@@ -1,12 +1,11 @@
 package dev.cascade4j.router.escalate;
 
 import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.OptionalDependency;
 import dev.cascade4j.inference.langchain4j.LocalChatModel;
 import dev.cascade4j.inference.source.ModelStore;
 import dev.cascade4j.router.config.LargeModelConfig;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,21 +39,15 @@ public final class LargeModels implements AutoCloseable {
     private ChatModel build(LargeModelConfig config, ModelStore store) {
         return switch (config) {
             case LargeModelConfig.OpenAi o -> {
-                String key = o.resolveApiKey();
-                yield OpenAiChatModel.builder()
-                        .baseUrl(o.baseUrl())
-                        // OpenAI-compatible local servers take any key; the client insists on one.
-                        .apiKey(key == null || key.isBlank() ? "none" : key)
-                        .modelName(o.model())
-                        .timeout(o.timeout())
-                        .maxRetries(o.maxRetries())
-                        .build();
+                OptionalDependency.require("the large model '" + o.name() + "' (provider openai)", "dev.langchain4j.model.openai.OpenAiChatModel",
+                        "dev.langchain4j", "langchain4j-open-ai");
+                yield RemoteChatModels.openAi(o);
             }
-            case LargeModelConfig.Ollama o -> OllamaChatModel.builder()
-                    .baseUrl(o.baseUrl())
-                    .modelName(o.model())
-                    .timeout(o.timeout())
-                    .build();
+            case LargeModelConfig.Ollama o -> {
+                OptionalDependency.require("the large model '" + o.name() + "' (provider ollama)", "dev.langchain4j.model.ollama.OllamaChatModel",
+                        "dev.langchain4j", "langchain4j-ollama");
+                yield RemoteChatModels.ollama(o);
+            }
             case LargeModelConfig.Local l -> {
                 LocalModel model = LocalModel.load(store.resolve(l.model().ref()), l.model().options());
                 loaded.add(model);

@@ -3,9 +3,11 @@ package dev.cascade4j.tools.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.inference.OptionalDependency;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.tools.ToolExecutor;
 import dev.cascade4j.tools.ToolRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -48,14 +50,18 @@ public final class OpenAiServer implements AutoCloseable {
         this.vertx = Objects.requireNonNull(b.vertx, "vertx");
         this.router = Objects.requireNonNull(b.router, "router");
         this.config = b.config;
-        this.metrics = b.metrics != null ? b.metrics : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = b.metrics;
         this.tools = new ToolExecutor(b.tools, config.toolConcurrency());
         this.ready = b.ready != null ? b.ready : () -> !router.localModels().isEmpty() || !router.routes().isEmpty();
         this.degradations = List.copyOf(b.degradations);
-        this.cache = config.cacheEnabled() ? new ResponseCache(config.cacheMaxEntries(), config.cacheTtl(), metrics) : null;
+        this.cache = config.cacheEnabled() ? new ResponseCache(config.cacheMaxEntries(), config.cacheTtl(), b.meterRegistry()) : null;
     }
 
+    /** @throws OptionalDependency.Missing when vertx-web or the Prometheus registry, optional dependencies, are not on the classpath */
     public static Builder builder() {
+        OptionalDependency.require("the OpenAI-compatible HTTP server", "io.vertx.ext.web.Router", "io.vertx", "vertx-web");
+        OptionalDependency.require("the OpenAI-compatible HTTP server (its /metrics)", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
+                "io.micrometer", "micrometer-registry-prometheus");
         return new Builder();
     }
 
@@ -251,7 +257,16 @@ public final class OpenAiServer implements AutoCloseable {
         }
 
         public OpenAiServer build() {
+            if (metrics == null) {
+                metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            }
             return new OpenAiServer(this);
+        }
+
+        // The registry as a MeterRegistry, converted here: where OpenAiServer itself did it, checking that
+        // conversion would load the Prometheus classes with OpenAiServer, before builder() can say they are missing.
+        private MeterRegistry meterRegistry() {
+            return metrics;
         }
     }
 }
