@@ -43,13 +43,4 @@ public final class Durations {
             throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. " + FORMS);
         }
     }
-
-    /** Like {@link #parse} for a duration that must be above zero. */
-    public static Duration positive(String text) {
-        Duration d = parse(text);
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("'" + text + "' must be longer than zero");
-        }
-        return d;
-    }
 }

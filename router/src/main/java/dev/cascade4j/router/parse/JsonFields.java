@@ -1,8 +1,6 @@
 package dev.cascade4j.router.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -136,20 +134,6 @@ public final class JsonFields {
     public JsonFields optionalObject(String field, String expected) {
         JsonNode v = get(field);
         return v == null ? null : of(v, path(field), expected, problems);
-    }
-
-    /** The field's array, or an empty list when absent. */
-    public List<JsonNode> optionalArray(String field, String expected) {
-        JsonNode v = get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw fail(field, "must be " + expected);
-        }
-        List<JsonNode> out = new ArrayList<>(v.size());
-        v.forEach(out::add);
-        return out;
     }
 
     /** For configuration, where a misspelt key must not pass unnoticed: fails on a key outside {@code known}. */

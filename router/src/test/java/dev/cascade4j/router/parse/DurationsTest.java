@@ -27,7 +27,5 @@ class DurationsTest {
             assertTrue(e.getMessage().startsWith("'" + bad + "' is not a duration; write e.g. 500ms, 30s"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> Durations.parse(null));
-        var zero = assertThrows(IllegalArgumentException.class, () -> Durations.positive("0s"));
-        assertTrue(zero.getMessage().contains("longer than zero"), zero.getMessage());
     }
 }
