@@ -8,7 +8,9 @@ import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.ModelInfo;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,25 @@ import java.util.concurrent.TimeUnit;
 public final class LlamaLocalModel implements LocalModel {
     private static final System.Logger LOG = System.getLogger(LlamaLocalModel.class.getName());
     private static final int MAX_FORCED_CHARS = 96;
+    /** How long the JVM's exit waits for a decode in flight: one decode step, with room for a slow machine. */
+    private static final long EXIT_WAIT_MILLIS = 15_000;
+    private static final Set<LlamaLocalModel> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        // A JVM that exits (Ctrl-C, SIGTERM, System.exit) while a decode runs would unload ggml under its
+        // worker threads and crash in native code; stop every decode loop first, as close() does.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("cascade4j-engine-exit").unstarted(() -> {
+            OPEN.forEach(m -> m.closed = true);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_WAIT_MILLIS);
+            for (LlamaLocalModel m : OPEN) {
+                try {
+                    m.decodeThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }));
+    }
 
     private final NativeModel model;
     private final NativeContext context;
@@ -55,6 +76,7 @@ public final class LlamaLocalModel implements LocalModel {
         this.info = new ModelInfo(name, model.path, model.description(), model.metadata("general.architecture"),
                 model.parameters(), model.sizeBytes(), model.vocabSize, trained, contextPerSequence, sequences, formatter.name());
         this.decodeThread = Thread.ofPlatform().name("cascade4j-decode-" + name).daemon(true).unstarted(this::decodeLoop);
+        OPEN.add(this);
         decodeThread.start();
     }
 
@@ -131,6 +153,7 @@ public final class LlamaLocalModel implements LocalModel {
             scratch.close();
             context.close();
             model.close();
+            OPEN.remove(this);
         }
     }
 
