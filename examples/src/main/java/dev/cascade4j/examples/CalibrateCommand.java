@@ -9,7 +9,6 @@ import dev.cascade4j.router.calibration.FittedConfig;
 import dev.cascade4j.router.calibration.ThresholdPolicy;
 import dev.cascade4j.router.confidence.RiskBound;
 import dev.cascade4j.router.config.RouterConfig;
-import dev.cascade4j.router.config.RouterConfigException;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,59 +16,83 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./cascade4j calibrate}: measures the router on a labelled evaluation set, picks per-route
  * thresholds on its calibration split and reports routing accuracy, the SLMs' accuracy, how well
  * confidence separates right from wrong, the share kept on SLMs and the cost saved, on its test split.
- *
- * <p>Options: {@code --data FILE} (JSONL; the embedded set by default), {@code --config FILE} (router
- * configuration; the embedded default), {@code --target-loss POINTS} (default 2), {@code --out FILE}
- * (JSON report, default calibration-report.json), {@code --limit N} (N items spread over the set),
- * {@code --concurrency N} (default 2), {@code --routing-only} (the classifier alone, no model call), and prices per 1k tokens {@code --slm-price-in/-out},
- * {@code --large-price-in/-out} (defaults in {@link CostModel#DEFAULTS}). {@code --max-error-rate R} bounds errors let through
- * instead of the loss; {@code --bound conformal|clopper-pearson} and {@code --delta D} say how; {@code --fit} fits a confidence
- * model per route and writes the configuration to {@code --fit-out FILE}; {@code --from-report FILE} refits from a report's items.
  */
-final class CalibrateCommand {
-    private CalibrateCommand() {
-    }
+@Command(name = "calibrate", description = {"Measure the router on a labelled set and pick per-route thresholds.",
+        "Both tiers per kind and variant, a confidence model fitted per route (--fit), thresholds under a stated bound, "
+                + "share kept on the SLM, accuracy lost, cost saved and a cost-quality curve (docs/calibration.md)."})
+final class CalibrateCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "FILE", description = "the evaluation set, JSONL (default: the embedded subtasks.jsonl)")
+    Path data;
+    @Option(names = "--config", paramLabel = "FILE", description = "router configuration (default: the embedded cascade)")
+    Path config;
+    @Option(names = "--target-loss", paramLabel = "POINTS", description = "accuracy points the thresholds may give up (default 2)")
+    Double targetLoss;
+    @Option(names = "--max-error-rate", paramLabel = "R", description = "bound the share of wrong answers let through instead of the loss")
+    Double maxErrorRate;
+    @Option(names = "--bound", paramLabel = "conformal|clopper-pearson", description = "how the target is guaranteed (default ${DEFAULT-VALUE})")
+    String bound = "conformal";
+    @Option(names = "--delta", paramLabel = "D", description = "the bound's failure probability (default ${DEFAULT-VALUE})")
+    double delta = 0.1;
+    @Option(names = "--fit", description = "fit a confidence model per route and write the configuration to --fit-out")
+    boolean fit;
+    @Option(names = "--fit-out", paramLabel = "FILE", description = "the fitted router configuration (default ${DEFAULT-VALUE})")
+    Path fitOut = Path.of("router-fitted.yaml");
+    @Option(names = "--from-report", paramLabel = "FILE", description = "refit from a report's items; no model runs")
+    Path fromReport;
+    @Option(names = "--out", paramLabel = "FILE", description = "the JSON report, and the curve beside it as .svg (default ${DEFAULT-VALUE})")
+    Path out = Path.of("calibration-report.json");
+    @Option(names = "--limit", paramLabel = "N", description = "N items spread over the set (default: all)")
+    Integer limit;
+    @Option(names = "--concurrency", paramLabel = "N", description = "subtasks in flight (default ${DEFAULT-VALUE})")
+    int concurrency = 2;
+    @Option(names = "--routing-only", description = "the classifier alone, no model call")
+    boolean routingOnly;
+    @Option(names = "--slm-price-in", paramLabel = "USD", description = "SLM price per 1k input tokens")
+    double slmPriceIn = CostModel.DEFAULTS.slmInputPer1k();
+    @Option(names = "--slm-price-out", paramLabel = "USD", description = "SLM price per 1k output tokens")
+    double slmPriceOut = CostModel.DEFAULTS.slmOutputPer1k();
+    @Option(names = "--large-price-in", paramLabel = "USD", description = "large-model price per 1k input tokens")
+    double largePriceIn = CostModel.DEFAULTS.largeInputPer1k();
+    @Option(names = "--large-price-out", paramLabel = "USD", description = "large-model price per 1k output tokens")
+    double largePriceOut = CostModel.DEFAULTS.largeOutputPer1k();
 
-    static int run(Map<String, String> o) {
-        RouterConfig config;
+    @Override
+    public Integer call() {
         String configText;
         try {
-            configText = o.containsKey("config") ? Files.readString(Path.of(o.get("config"))) : RouterConfig.defaultsText();
-            config = RouterConfig.parse(configText, o.getOrDefault("config", "embedded default-router.yaml"));
+            configText = config != null ? Files.readString(config) : RouterConfig.defaultsText();
         } catch (IOException e) {
-            throw new Cli.UsageException("cannot read --config " + o.get("config") + ": " + e.getMessage());
-        } catch (IllegalArgumentException | RouterConfigException e) {
-            throw new Cli.UsageException(e.getMessage());
+            throw new Cli.UsageException("cannot read --config " + config + ": " + e.getMessage());
         }
-        ThresholdPolicy policy = policy(o);
-        CostModel defaults = CostModel.DEFAULTS;
-        CostModel costs = new CostModel(price(o, "slm-price-in", defaults.slmInputPer1k()), price(o, "slm-price-out", defaults.slmOutputPer1k()),
-                price(o, "large-price-in", defaults.largeInputPer1k()), price(o, "large-price-out", defaults.largeOutputPer1k()));
-        Path out = Path.of(o.getOrDefault("out", "calibration-report.json"));
+        // A mistake in the file is an IllegalArgumentException naming its line: printed as is, without the usage.
+        RouterConfig routerConfig = RouterConfig.parse(configText, config != null ? config.toString() : "embedded default-router.yaml");
+        ThresholdPolicy policy = policy();
+        CostModel costs = new CostModel(slmPriceIn, slmPriceOut, largePriceIn, largePriceOut);
 
         CalibrationReport report;
-        if (o.containsKey("from-report")) {
-            Path from = Path.of(o.get("from-report"));
+        if (fromReport != null) {
             CalibrationReport.Loaded loaded;
             try {
                 // the evaluation set fills in what older reports lack (kind, split, variant)
-                List<EvalItem> set = o.containsKey("data") ? EvalItem.load(Path.of(o.get("data"))) : EvalItem.defaults();
-                loaded = CalibrationReport.readItems(Files.readString(from), set);
+                List<EvalItem> set = data != null ? EvalItem.load(data) : EvalItem.defaults();
+                loaded = CalibrationReport.readItems(Files.readString(fromReport), set);
             } catch (IOException e) {
-                throw new Cli.UsageException("cannot read --from-report " + from + ": " + e.getMessage());
+                throw new Cli.UsageException("cannot read --from-report " + fromReport + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw new Cli.UsageException(from + ": " + e.getMessage());
+                throw new Cli.UsageException(fromReport + ": " + e.getMessage());
             }
-            System.err.printf("refitting from %d items of %s; no model runs%n", loaded.results().size(), from);
-            report = CalibrationReport.of(loaded.results(), List.of(), config, policy, costs, loaded.largeMeasured(), Duration.ZERO);
+            System.err.printf("refitting from %d items of %s; no model runs%n", loaded.results().size(), fromReport);
+            report = CalibrationReport.of(loaded.results(), List.of(), routerConfig, policy, costs, loaded.largeMeasured(), Duration.ZERO);
         } else {
-            report = measure(o, config, policy, costs);
+            report = measure(routerConfig, policy, costs);
             if (report == null) {
                 return 0;
             }
@@ -80,8 +103,7 @@ final class CalibrateCommand {
             Files.writeString(out, report.toJson());
             Files.writeString(svg, report.curveSvg());
             System.out.println("\nreport written to " + out.toAbsolutePath() + ", cost-quality curve to " + svg.toAbsolutePath());
-            if (o.containsKey("fit")) {
-                Path fitOut = Path.of(o.getOrDefault("fit-out", "router-fitted.yaml"));
+            if (fit) {
                 Files.writeString(fitOut, FittedConfig.write(configText, report));
                 System.out.println("fitted router configuration written to " + fitOut.toAbsolutePath() + ": per route, "
                         + report.routes().stream().map(r -> r.route() + (r.model() != null ? " (confidence fitted, " : " (")
@@ -93,48 +115,40 @@ final class CalibrateCommand {
         return report.errors().isEmpty() ? 0 : 1;
     }
 
-    static ThresholdPolicy policy(Map<String, String> o) {
-        if (o.containsKey("target-loss") && o.containsKey("max-error-rate")) {
+    ThresholdPolicy policy() {
+        if (targetLoss != null && maxErrorRate != null) {
             throw new Cli.UsageException("give --target-loss or --max-error-rate, not both");
         }
         try {
-            RiskBound.Kind bound = RiskBound.Kind.parse(o.getOrDefault("bound", "conformal"));
-            double delta = doubleOption(o, "delta", 0.1);
-            boolean fit = o.containsKey("fit");
-            if (o.containsKey("max-error-rate")) {
-                return new ThresholdPolicy(ThresholdPolicy.Risk.ERROR_RATE, doubleOption(o, "max-error-rate", 0.05), bound, delta, fit);
+            RiskBound.Kind kind = RiskBound.Kind.parse(bound);
+            if (maxErrorRate != null) {
+                return new ThresholdPolicy(ThresholdPolicy.Risk.ERROR_RATE, maxErrorRate, kind, delta, fit);
             }
-            return new ThresholdPolicy(ThresholdPolicy.Risk.LOSS, doubleOption(o, "target-loss", 2) / 100, bound, delta, fit);
+            return new ThresholdPolicy(ThresholdPolicy.Risk.LOSS, (targetLoss == null ? 2 : targetLoss) / 100, kind, delta, fit);
         } catch (IllegalArgumentException e) {
             throw new Cli.UsageException(e.getMessage());
         }
     }
 
     /** Runs every item on both tiers; {@code null} after a routing-only run. */
-    private static CalibrationReport measure(Map<String, String> o, RouterConfig config, ThresholdPolicy policy, CostModel costs) {
-        List<EvalItem> items;
-        try {
-            items = o.containsKey("data") ? EvalItem.load(Path.of(o.get("data"))) : EvalItem.defaults();
-        } catch (IllegalArgumentException e) {
-            throw new Cli.UsageException(e.getMessage());
-        }
-        int limit = Cli.intOption(o, "limit", items.size());
-        if (limit < 1) {
+    private CalibrationReport measure(RouterConfig routerConfig, ThresholdPolicy policy, CostModel costs) {
+        List<EvalItem> items = data != null ? EvalItem.load(data) : EvalItem.defaults();
+        if (limit != null && limit < 1) {
             throw new Cli.UsageException("--limit needs a positive number, got " + limit);
         }
-        items = spread(items, limit);
-        if (o.containsKey("routing-only")) {
-            System.out.print(CalibrationRunner.routingOnly(config, items,
+        items = spread(items, limit == null ? items.size() : limit);
+        if (routingOnly) {
+            System.out.print(CalibrationRunner.routingOnly(routerConfig, items,
                     new dev.cascade4j.router.classify.MiniLmEmbeddingModel()));
             return null;
         }
         Vertx vertx = Vertx.vertx();
-        RouterConfig largeOnly = CalibrationRunner.largeOnlyConfig(config);
-        try (CascadeRouter router = CascadeRouter.builder(vertx).config(CalibrationRunner.measurementConfig(config)).build()) {
+        RouterConfig largeOnly = CalibrationRunner.largeOnlyConfig(routerConfig);
+        try (CascadeRouter router = CascadeRouter.builder(vertx).config(CalibrationRunner.measurementConfig(routerConfig)).build()) {
             CascadeRouter.Builder lb = largeOnly == null ? null : CascadeRouter.builder(vertx).config(largeOnly);
             if (lb != null) {
                 // The large-model router borrows the measured router's local models instead of loading them again.
-                config.modelsInUse().forEach(m -> {
+                routerConfig.modelsInUse().forEach(m -> {
                     var model = router.localModel(m.name());
                     if (model != null) {
                         lb.localModel(m.ref(), model);
@@ -142,10 +156,10 @@ final class CalibrateCommand {
                 });
             }
             try (CascadeRouter large = lb == null ? null : lb.build()) {
-                System.err.printf("calibrating on %d items (%s)%s%n", items.size(), o.getOrDefault("data", "embedded subtasks.jsonl"),
+                System.err.printf("calibrating on %d items (%s)%s%n", items.size(), data != null ? data : "embedded subtasks.jsonl",
                         large == null ? "; no large model configured, its answers are taken as correct" : "");
-                return CalibrationRunner.builder().router(router).largeRouter(large).config(config).policy(policy).costs(costs)
-                        .concurrency(Cli.intOption(o, "concurrency", 2)).progress(System.err::println).build().run(items);
+                return CalibrationRunner.builder().router(router).largeRouter(large).config(routerConfig).policy(policy).costs(costs)
+                        .concurrency(concurrency).progress(System.err::println).build().run(items);
             }
         } finally {
             vertx.close();
@@ -162,17 +176,5 @@ final class CalibrateCommand {
             out.add(items.get((int) ((long) i * items.size() / limit)));
         }
         return out;
-    }
-
-    private static double price(Map<String, String> o, String key, double fallback) {
-        return doubleOption(o, key, fallback);
-    }
-
-    private static double doubleOption(Map<String, String> o, String key, double fallback) {
-        try {
-            return o.containsKey(key) ? Double.parseDouble(o.get(key)) : fallback;
-        } catch (NumberFormatException e) {
-            throw new Cli.UsageException("--" + key + " needs a number, got '" + o.get(key) + "'");
-        }
     }
 }

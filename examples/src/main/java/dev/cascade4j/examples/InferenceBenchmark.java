@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./cascade4j bench inference}: prompt-processing and generation tokens/s of the in-process
@@ -24,19 +26,29 @@ import java.util.Map;
  * count, in interleaved rounds ({@code --repetitions}, default 5) reported as medians; plus
  * schema-constrained against plain generation.
  */
-final class InferenceBenchmark {
+@Command(name = "inference", description = {"Tokens/s of the in-process engine beside llama.cpp's own llama-bench.",
+        "llama-bench is built from the same source; interleaved rounds, medians; plus schema-constrained against plain generation."})
+final class InferenceBenchmark implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private InferenceBenchmark() {
-    }
+    @Option(names = "--model", paramLabel = "REF", description = "the model (default ${DEFAULT-VALUE})")
+    String model = ModelStore.DEFAULT_MODEL;
+    @Option(names = "--threads", paramLabel = "N", description = "decode threads, both engines (default ${DEFAULT-VALUE})")
+    int threads = 2;
+    @Option(names = "--prompt-tokens", paramLabel = "N", description = "prompt length (default ${DEFAULT-VALUE})")
+    int promptTokens = 256;
+    @Option(names = "--gen-tokens", paramLabel = "N", description = "tokens generated (default ${DEFAULT-VALUE})")
+    int genTokens = 128;
+    @Option(names = "--repetitions", paramLabel = "N", description = "interleaved rounds (default ${DEFAULT-VALUE})")
+    int rounds = 5;
+    @Option(names = "--no-llama-bench", description = "measure the engine alone")
+    boolean noLlamaBench;
+    @Option(names = "--no-native-build", description = "skip the llama-bench built by cmake with this CPU's flags")
+    boolean noNativeBuild;
 
-    static int run(Map<String, String> o) {
-        String ref = o.getOrDefault("model", ModelStore.DEFAULT_MODEL);
-        Path gguf = ModelStore.defaultStore().resolve(ref);
-        int threads = Cli.intOption(o, "threads", 2);
-        int promptTokens = Cli.intOption(o, "prompt-tokens", 256);
-        int genTokens = Cli.intOption(o, "gen-tokens", 128);
-        int rounds = Cli.intOption(o, "repetitions", 5);
+    @Override
+    public Integer call() {
+        Path gguf = ModelStore.defaultStore().resolve(model);
 
         // Two references, both from the pinned source: llama-bench linked against the very natives the
         // engine loads (the ratio to it is our overhead), and one built by cmake with this CPU's flags
@@ -44,11 +56,11 @@ final class InferenceBenchmark {
         Path sameNatives = null;
         Path nativeBuild = null;
         Path natives = null;
-        if (!o.containsKey("no-llama-bench")) {
+        if (!noLlamaBench) {
             Path source = LlamaCppSource.checkout();
             natives = LlamaNatives.libraryDirectory();
             sameNatives = LlamaBench.buildOnNatives(source, natives, source.resolveSibling("bench-on-natives"), System.err::println);
-            if (!o.containsKey("no-native-build")) {
+            if (!noNativeBuild) {
                 nativeBuild = LlamaBench.build(source, source.resolveSibling("build-bench"), System.err::println);
             }
         }
@@ -61,18 +73,18 @@ final class InferenceBenchmark {
         int forced;
         int constrainedTokens;
         String description;
-        try (LocalModel model = LocalModel.load(gguf, LocalModelOptions.defaults().withThreads(threads).withParallelSequences(1)
+        try (LocalModel loaded = LocalModel.load(gguf, LocalModelOptions.defaults().withThreads(threads).withParallelSequences(1)
                 .withContextPerSequence(Math.max(2048, promptTokens + genTokens + 64)))) {
-            description = model.info().description();
+            description = loaded.info().description();
             String filler = "The quick brown fox jumps over the lazy dog. ".repeat(promptTokens);
-            int perWords = model.countTokens("The quick brown fox jumps over the lazy dog. ");
+            int perWords = loaded.countTokens("The quick brown fox jumps over the lazy dog. ");
             String prompt = filler.substring(0, filler.length() * Math.max(1, promptTokens - 20) / (perWords * promptTokens));
-            warm(model);
+            warm(loaded);
             for (int i = 0; i < rounds; i++) {
                 System.err.printf("round %d of %d%n", i + 1, rounds);
                 // A different first word each time, so no prompt prefix is reused from the cache.
-                GenerationResult r = model.generate(GenerationRequest.builder().user("Run " + i + ". " + prompt).maxTokens(1).build());
-                GenerationResult g = model.generate(GenerationRequest.builder()
+                GenerationResult r = loaded.generate(GenerationRequest.builder().user("Run " + i + ". " + prompt).maxTokens(1).build());
+                GenerationResult g = loaded.generate(GenerationRequest.builder()
                         .user("Write a very long story about a dragon and a knight, run " + i + ".").maxTokens(genTokens).build());
                 ours.add(r.usage().promptTokens() / (r.timings().promptMillis() / 1000),
                         (g.usage().completionTokens() - 1) / (g.timings().generateMillis() / 1000));
@@ -94,7 +106,7 @@ final class InferenceBenchmark {
             int f = 0;
             int n = 0;
             for (int i = 0; i < rounds; i++) {
-                GenerationResult c = model.generate(GenerationRequest.builder()
+                GenerationResult c = loaded.generate(GenerationRequest.builder()
                         .user("Extract the person, run " + i + ": Alice Martin, 31, lives in Paris, alice@example.com, a member, likes chess and jazz.")
                         .responseFormat(ResponseFormat.jsonSchema(schema)).maxTokens(200).build());
                 // Output tokens per second of generation, forced tokens included (they are output too).

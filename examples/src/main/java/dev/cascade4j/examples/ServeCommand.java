@@ -15,17 +15,44 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./cascade4j serve}: the HTTP server, the router and the query log deployed together in this
  * JVM, until interrupted. Options override the config file's keys.
  */
-public final class ServeCommand {
+@Command(name = "serve", description = {"OpenAI-compatible HTTP server with the router and the query log.",
+        "Endpoints: /v1/chat/completions, /v1/models, /v1/tools, /v1/feedback, /health, /ready, /metrics (docs/server.md). "
+                + "Options override the --config file's keys."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", paramLabel = "N", description = "TCP port; 0 picks a free one (default " + ServerConfig.DEFAULT_PORT + ")")
+    Integer port;
+    @Option(names = "--host", paramLabel = "H", description = "interface to bind (default 127.0.0.1 without an API key, every interface with one)")
+    String host;
+    @Option(names = "--config", paramLabel = "FILE", description = "server configuration, YAML or JSON (docs/server.md)")
+    Path config;
+    @Option(names = "--api-key", paramLabel = "K", description = "the Bearer key clients must send")
+    String apiKey;
+    @Option(names = "--router-config", paramLabel = "FILE", description = "routes and models, YAML or JSON (docs/router-config.md; default: the embedded cascade)")
+    Path routerConfig;
+    @ArgGroup(exclusive = true)
+    LogTarget queryLog;
+    @Option(names = "--redact", paramLabel = "all|none|email,phone,card,secret", description = "what the query log masks (default ${DEFAULT-VALUE})")
+    String redact = "all";
 
-    private ServeCommand() {
+    /** Where the query log goes: one of these, or the default data folder. */
+    static final class LogTarget {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "the query log in DIR/queries")
+        Path dataDir;
+        @Option(names = "--log-postgres", paramLabel = "URL", description = "the query log in PostgreSQL (postgresql://user:password@host:5432/db)")
+        String postgres;
+        @Option(names = "--no-log", description = "no query log")
+        boolean off;
     }
 
     /**
@@ -33,18 +60,18 @@ public final class ServeCommand {
      * file) is bound as given, with or without an API key; only without one does a key widen the default
      * from 127.0.0.1 to every interface.
      */
-    static ServerConfig serverConfig(Map<String, String> o) {
-        ServerConfig config = o.containsKey("config") ? ServerConfig.load(Path.of(o.get("config"))) : ServerConfig.defaults();
-        if (o.containsKey("port")) {
-            config = config.withPort(Cli.intOption(o, "port", ServerConfig.DEFAULT_PORT));
+    ServerConfig serverConfig() {
+        ServerConfig c = config != null ? ServerConfig.load(config) : ServerConfig.defaults();
+        if (port != null) {
+            c = c.withPort(port);
         }
-        if (o.containsKey("host")) {
-            config = config.withHost(o.get("host"));
+        if (host != null) {
+            c = c.withHost(host);
         }
-        if (o.containsKey("api-key")) {
-            config = config.withApiKeys(List.of(o.get("api-key")));
+        if (apiKey != null) {
+            c = c.withApiKeys(List.of(apiKey));
         }
-        return config;
+        return c;
     }
 
     /**
@@ -64,22 +91,23 @@ public final class ServeCommand {
         return builder;
     }
 
-    static int run(Map<String, String> o) {
-        ServerConfig config = serverConfig(o);
-        RouterConfig routes = o.containsKey("router-config") ? RouterConfig.load(Path.of(o.get("router-config"))) : RouterConfig.defaults();
-        Redactor redactor = Redactor.parse(o.getOrDefault("redact", "all"));
+    @Override
+    public Integer call() {
+        ServerConfig config = serverConfig();
+        RouterConfig routes = routerConfig != null ? RouterConfig.load(routerConfig) : RouterConfig.defaults();
+        Redactor redactor = Redactor.parse(redact);
 
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CascadeRouter router = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).build();
         String logTarget = null;
         QueryLogVerticle log = null;
-        if (!o.containsKey("no-log")) {
-            if (o.containsKey("log-postgres")) {
-                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(o.get("log-postgres")), redactor, metrics);
-                logTarget = "PostgreSQL " + o.get("log-postgres").replaceAll("//[^@/]*@", "//");
+        if (queryLog == null || !queryLog.off) {
+            if (queryLog != null && queryLog.postgres != null) {
+                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(queryLog.postgres), redactor, metrics);
+                logTarget = "PostgreSQL " + queryLog.postgres.replaceAll("//[^@/]*@", "//");
             } else {
-                Path dataDir = o.containsKey("data-dir") ? Path.of(o.get("data-dir")) : DataDirectory.root();
+                Path dataDir = queryLog != null && queryLog.dataDir != null ? queryLog.dataDir : DataDirectory.root();
                 log = QueryLogVerticle.jsonl(dataDir, redactor, metrics);
                 logTarget = DataDirectory.queries(dataDir).toString();
             }

@@ -1,7 +1,6 @@
 package dev.cascade4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,8 +59,8 @@ class LogCommandsTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true));
         try {
-            assertEquals(0, Cli.run(new String[] {"export", "--format", "hf-messages", "--out", out.toString(), "--data-dir", tmp.toString(),
-                    "--since", "2026-05-01"}));
+            assertEquals(0, Cli.run("export", "--format", "hf-messages", "--out", out.toString(), "--data-dir", tmp.toString(),
+                    "--since", "2026-05-01"));
         } finally {
             System.setOut(saved);
         }
@@ -76,17 +75,19 @@ class LogCommandsTest {
         printed.reset();
         System.setOut(new PrintStream(printed, true));
         try {
-            assertEquals(0, Cli.run(new String[] {"clusters", "--data-dir", tmp.toString(), "--k", "2"}));
+            assertEquals(0, Cli.run("clusters", "--data-dir", tmp.toString(), "--k", "2"));
         } finally {
             System.setOut(saved);
         }
         assertTrue(printed.toString().startsWith("3 subtasks in 2 clusters"), printed.toString());
         assertTrue(printed.toString().contains("Capital of Peru?"), printed.toString());
 
-        var bad = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"export", "--format", "csv", "--out", "x", "--data-dir", tmp.toString()}));
-        assertTrue(bad.getMessage().contains("openai-chat or hf-messages"), bad.getMessage());
-        var missing = assertThrows(Cli.UsageException.class, () -> Cli.run(new String[] {"clusters", "--data-dir", tmp.resolve("none").toString()}));
-        assertTrue(missing.getMessage().contains("no query log in"), missing.getMessage());
+        var bad = CliTest.run("export", "--format", "csv", "--out", "x", "--data-dir", tmp.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("openai-chat or hf-messages") && bad.err().contains("Usage: ./cascade4j export"), bad.err());
+        var missing = CliTest.run("clusters", "--data-dir", tmp.resolve("none").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("error: no query log in"), missing.err());
     }
 
     /** {@code .ci/run} starts a PostgreSQL and names it in these variables; without them the test is skipped. */
@@ -108,7 +109,7 @@ class LogCommandsTest {
         }
 
         Path out = tmp.resolve("pg-train.jsonl");
-        assertEquals(0, Cli.run(new String[] {"export", "--format", "openai-chat", "--out", out.toString(), "--log-postgres", withLogin}));
+        assertEquals(0, Cli.run("export", "--format", "openai-chat", "--out", out.toString(), "--log-postgres", withLogin));
         JsonNode mine = null;
         for (String line : Files.readAllLines(out)) {
             JsonNode n = new ObjectMapper().readTree(line);
@@ -119,10 +120,10 @@ class LogCommandsTest {
         assertTrue(mine != null, "the record appended to PostgreSQL is in the export");
         assertEquals("Lima", mine.at("/messages/1/content").asText(), mine.toString());
 
-        Cli.UsageException bad = assertThrows(Cli.UsageException.class,
-                () -> LogCommands.export(java.util.Map.of("format", "openai-chat", "out", out.toString(),
-                        "log-postgres", withLogin.replaceFirst(":[^:@/]+@", ":wrong-password@"))));
-        assertTrue(bad.getMessage().startsWith("cannot read the query log in PostgreSQL"), bad.getMessage());
-        assertTrue(!bad.getMessage().contains("wrong-password"), "the password stays out of the message: " + bad.getMessage());
+        var bad = CliTest.run("export", "--format", "openai-chat", "--out", out.toString(),
+                "--log-postgres", withLogin.replaceFirst(":[^:@/]+@", ":wrong-password@"));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("error: cannot read the query log in PostgreSQL"), bad.err());
+        assertTrue(!bad.err().contains("wrong-password"), "the password stays out of the message: " + bad.err());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.ToolSpec;
+import dev.cascade4j.router.parse.JsonFields;
 
 /**
  * Tools in the OpenAI format, {@code {"type":"function","function":{"name","description","parameters"}}},
@@ -22,36 +23,28 @@ public final class OpenAiToolFormat {
      * @throws IllegalArgumentException naming the bad field
      */
     public static ToolSpec read(JsonNode tool, String where) {
-        if (tool == null || !tool.isObject()) {
-            throw new IllegalArgumentException(where + " must be an object like {\"type\":\"function\",\"function\":{\"name\":...}}");
-        }
-        JsonNode function = tool;
-        if (tool.has("type") || tool.has("function")) {
-            if (!"function".equals(tool.path("type").asText())) {
-                throw new IllegalArgumentException(where + ".type must be \"function\"");
+        JsonFields.Problems problems = (path, problem) -> new IllegalArgumentException(path + " " + problem);
+        JsonFields function = JsonFields.of(tool, where, "an object like {\"type\":\"function\",\"function\":{\"name\":...}}", problems);
+        if (function.node().has("type") || function.node().has("function")) {
+            if (!"function".equals(function.node().path("type").asText())) {
+                throw function.fail("type", "must be \"function\"");
             }
-            function = tool.get("function");
-            where = where + ".function";
-            if (function == null || !function.isObject()) {
-                throw new IllegalArgumentException(where + " must be an object with name, description and parameters");
+            JsonFields wrapped = function.optionalObject("function", "an object with name, description and parameters");
+            if (wrapped == null) {
+                throw function.fail("function", "must be an object with name, description and parameters");
             }
+            function = wrapped;
         }
-        JsonNode name = function.get("name");
-        if (name == null || !name.isTextual()) {
-            throw new IllegalArgumentException(where + ".name is required and must be a string");
-        }
-        JsonNode description = function.get("description");
-        if (description != null && !description.isNull() && !description.isTextual()) {
-            throw new IllegalArgumentException(where + ".description must be a string");
-        }
+        String name = function.requiredString("name");
+        String description = function.optionalString("description");
         JsonNode parameters = function.get("parameters");
-        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-            throw new IllegalArgumentException(where + ".parameters must be a JSON schema object");
+        if (parameters != null && !parameters.isObject()) {
+            throw function.fail("parameters", "must be a JSON schema object");
         }
         try {
-            return new ToolSpec(name.asText(), description == null ? "" : description.asText(""), parameters);
+            return new ToolSpec(name, description == null ? "" : description, parameters);
         } catch (InferenceException.InvalidRequest e) {
-            throw new IllegalArgumentException(where + ".name: " + e.getMessage());
+            throw function.fail("name", e.getMessage());
         }
     }
 

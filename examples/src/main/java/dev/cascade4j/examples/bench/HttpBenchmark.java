@@ -1,7 +1,6 @@
 package dev.cascade4j.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cascade4j.examples.ServeCommand;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
@@ -23,10 +22,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./cascade4j bench http}: the server under {@code wrk} at 64 connections, in three cases: a
@@ -35,7 +36,9 @@ import java.util.regex.Pattern;
  * same generation called on the engine directly by as many concurrent callers. The load generator
  * runs on the same machine, so all figures share its cores.
  */
-public final class HttpBenchmark {
+@Command(name = "http", description = {"Requests/s and latency of the server under wrk, beside a bare Vert.x handler.",
+        "Needs wrk (apt-get install -y wrk)."})
+public final class HttpBenchmark implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FIXED = """
             {"id":"chatcmpl-bare","object":"chat.completion","created":0,"model":"bare","choices":[{"index":0,\
@@ -46,27 +49,33 @@ public final class HttpBenchmark {
     private static final Pattern ERRORS = Pattern.compile("Socket errors:.*");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
-    private HttpBenchmark() {
-    }
+    @Option(names = "--model", paramLabel = "REF", description = "the model (default ${DEFAULT-VALUE})")
+    String ref = ModelStore.DEFAULT_MODEL;
+    @Option(names = "--connections", paramLabel = "N", description = "wrk's connections (default ${DEFAULT-VALUE})")
+    int connections = 64;
+    @Option(names = "--duration", paramLabel = "S", description = "seconds per cached or bare round (default ${DEFAULT-VALUE})")
+    int seconds = 5;
+    @Option(names = "--gen-duration", paramLabel = "S", description = "seconds per generating round (default ${DEFAULT-VALUE})")
+    int genSeconds = 10;
+    @Option(names = "--gen-tokens", paramLabel = "N", description = "tokens per generated answer (default ${DEFAULT-VALUE})")
+    int genTokens = 8;
+    @Option(names = "--rounds", paramLabel = "N", description = "alternating rounds, medians reported (default ${DEFAULT-VALUE})")
+    int rounds = 3;
+    // One decode thread by default: wrk and the event loops need the other core, and llama.cpp's
+    // spinning thread barrier degrades badly when its threads are oversubscribed.
+    @Option(names = "--threads", paramLabel = "N", description = "the model's decode threads (default ${DEFAULT-VALUE})")
+    int threads = 1;
 
     record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long non2xx, String errors) {
     }
 
-    public static int run(Map<String, String> o) {
+    @Override
+    public Integer call() {
         String wrk = onPath("wrk");
         if (wrk == null) {
             System.err.println("wrk is not installed; install it with: apt-get update && apt-get install -y wrk   (or brew install wrk)");
             return 1;
         }
-        int connections = intOption(o, "connections", 64);
-        int seconds = intOption(o, "duration", 5);
-        int genSeconds = intOption(o, "gen-duration", 10);
-        int genTokens = intOption(o, "gen-tokens", 8);
-        int rounds = intOption(o, "rounds", 3);
-        // One decode thread by default: wrk and the event loops need the other core, and llama.cpp's
-        // spinning thread barrier degrades badly when its threads are oversubscribed.
-        int threads = intOption(o, "threads", 1);
-        String ref = o.getOrDefault("model", ModelStore.DEFAULT_MODEL);
         String cachedBody = "{\"model\":\"auto\",\"temperature\":0,\"max_tokens\":" + genTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the team.\"}]}";
         // Temperature above 0 without a seed is never cached: every request generates.
@@ -272,13 +281,5 @@ public final class HttpBenchmark {
             }
         }
         return null;
-    }
-
-    private static int intOption(Map<String, String> o, String key, int fallback) {
-        try {
-            return o.containsKey(key) ? Integer.parseInt(o.get(key)) : fallback;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a whole number, got '" + o.get(key) + "'");
-        }
     }
 }

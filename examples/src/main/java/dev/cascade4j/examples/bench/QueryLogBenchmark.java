@@ -8,7 +8,7 @@ import dev.cascade4j.agent.log.QueryLog;
 import dev.cascade4j.agent.log.QueryLogStats;
 import dev.cascade4j.agent.log.QueryLogVerticle;
 import dev.cascade4j.agent.log.QueryRecord;
-import dev.cascade4j.examples.Cli;
+import java.util.Map;
 import dev.cascade4j.inference.Confidence;
 import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.GenerationRequest;
@@ -38,7 +38,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,17 +55,23 @@ import java.util.concurrent.TimeUnit;
  * any loss is a bug). Measured: the caller-visible cost (the publish call), the log's
  * append-to-acknowledge time, and records missing when the log is read back.
  */
-public final class QueryLogBenchmark {
-    private QueryLogBenchmark() {
-    }
+@Command(name = "log", description = "Query-log overhead per routed subtask (JSONL, and PostgreSQL when given).")
+public final class QueryLogBenchmark implements Callable<Integer> {
+    @Option(names = "--records", paramLabel = "N", description = "records appended (default ${DEFAULT-VALUE})")
+    int records = 64_000;
+    @Option(names = "--callers", paramLabel = "N", description = "concurrent callers (default ${DEFAULT-VALUE})")
+    int callers = 64;
+    @Option(names = "--rate", paramLabel = "N", description = "records per second in all, 0 = as fast as acknowledged (default ${DEFAULT-VALUE})")
+    int rate = 0;
+    @Option(names = "--pg-url", paramLabel = "URL", description = "PostgreSQL too (default: CASCADE4J_TEST_PG_URL)")
+    String pgUrl = System.getenv("CASCADE4J_TEST_PG_URL");
+    @Option(names = "--pg-user", paramLabel = "U", description = "(default: CASCADE4J_TEST_PG_USER)")
+    String pgUser = System.getenv("CASCADE4J_TEST_PG_USER");
+    @Option(names = "--pg-password", paramLabel = "P", description = "(default: CASCADE4J_TEST_PG_PASSWORD)")
+    String pgPassword = System.getenv("CASCADE4J_TEST_PG_PASSWORD");
 
-    public static int run(Map<String, String> o) {
-        int records = Cli.intOption(o, "records", 64_000);
-        int callers = Cli.intOption(o, "callers", 64);
-        int rate = Cli.intOption(o, "rate", 0);
-        String pgUrl = o.getOrDefault("pg-url", System.getenv("CASCADE4J_TEST_PG_URL"));
-        String pgUser = o.getOrDefault("pg-user", System.getenv("CASCADE4J_TEST_PG_USER"));
-        String pgPassword = o.getOrDefault("pg-password", System.getenv("CASCADE4J_TEST_PG_PASSWORD"));
+    @Override
+    public Integer call() {
         Vertx vertx = Vertx.vertx();
         RouterCodecs.register(vertx); // RoutedAnswer by reference, as the router sends it
         try {

@@ -1,7 +1,6 @@
 package dev.cascade4j.router.config;
 
 import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** Whether a route tries its SLM first or always goes to the large model. */
 public enum RoutePolicy {
@@ -24,9 +23,5 @@ public enum RoutePolicy {
     /** The policy for its configuration name, or {@code null} when there is none. */
     static RoutePolicy fromKey(String key) {
         return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst().orElse(null);
-    }
-
-    static String keys() {
-        return Arrays.stream(values()).map(RoutePolicy::key).collect(Collectors.joining(", "));
     }
 }

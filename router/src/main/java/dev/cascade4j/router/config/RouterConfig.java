@@ -109,7 +109,7 @@ public record RouterConfig(
 
     /** Parses YAML or JSON text (JSON is YAML); {@code sourceName} appears in error messages. */
     public static RouterConfig parse(String text, String sourceName) {
-        return new RouterConfigReader(sourceName).read(text);
+        return RouterConfigReader.read(text, sourceName);
     }
 
     /** The serving settings of a local model: as configured, or the defaults. */

@@ -198,7 +198,7 @@ class RouterConfigTest {
                     promptFormat: jinja
                 """);
         assertEquals("localModels[0].promptFormat", e.key());
-        assertTrue(e.getMessage().contains("use auto, template or generic"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown prompt format 'jinja'; use one of auto, template, generic"), e.getMessage());
     }
 
     @Test
@@ -249,6 +249,69 @@ class RouterConfigTest {
                 routes: [{name: a}]
                 """);
         assertTrue(duration.getMessage().contains("'soon' is not a duration"), duration.getMessage());
+    }
+
+    @Test
+    void errorsInEverySectionCarryFileLineColumnPathAndKnownKeys() {
+        RouterConfigException type = error("""
+                largeModels:
+                  - name: x
+                    type: claude
+                routes: [{name: a}]
+                """);
+        assertEquals("bad.yaml, line 3, column 5: largeModels[0].type: unknown type 'claude'; use one of openai, ollama, local",
+                type.getMessage());
+        RouterConfigException ollamaKey = error("""
+                largeModels:
+                  - {name: x, type: ollama, model: m, apiKey: k}
+                routes: [{name: a}]
+                """);
+        assertEquals("largeModels[0].apiKey", ollamaKey.key());
+        assertEquals(2, ollamaKey.line());
+        assertTrue(ollamaKey.getMessage().endsWith("unknown key; known here: baseUrl, model, name, timeout"), ollamaKey.getMessage());
+        RouterConfigException toolKey = error("""
+                routes:
+                  - name: a
+                    tools:
+                      - name: t
+                        descripton: d
+                """);
+        assertEquals("bad.yaml, line 5, column 9: routes[0].tools[0].descripton: unknown key; known here: description, name, parameters",
+                toolKey.getMessage());
+        RouterConfigException k = error("""
+                classifier:
+                  k: many
+                routes: [{name: a}]
+                """);
+        assertEquals("bad.yaml, line 2, column 3: classifier.k: must be a whole number, got 'many'", k.getMessage());
+        RouterConfigException json = assertThrows(RouterConfigException.class, () -> RouterConfig.parse(
+                "{\"routes\": [\n  {\"name\": \"a\", \"rankTools\": \"yes\"}]}", "r.json"));
+        assertEquals("r.json, line 2, column 17: routes[0].rankTools: must be true or false, got 'yes'", json.getMessage());
+        RouterConfigException scale = error("""
+                routes:
+                  - name: a
+                    confidence:
+                      intercept: 0
+                      weights: {p10: 1.5}
+                      scales:
+                        p10: 0
+                """);
+        assertEquals("routes[0].confidence.scales.p10", scale.key());
+        assertEquals(7, scale.line());
+        RouterConfigException feature = error("""
+                routes:
+                  - name: a
+                    confidence: {intercept: 0, weights: {p11: 1}}
+                """);
+        assertEquals("routes[0].confidence.weights.p11", feature.key());
+        assertTrue(feature.getMessage().contains("unknown confidence feature; known: p10"), feature.getMessage());
+        RouterConfigException shape = error("""
+                routes:
+                  - name: a
+                    shapes: [text, pictures]
+                """);
+        assertEquals("routes[0].shapes[1]", shape.key());
+        assertTrue(shape.getMessage().endsWith("use one of tool_result, tools, structured, text"), shape.getMessage());
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.tools.OpenAiToolFormat;
+import dev.cascade4j.router.parse.JsonFields;
 import dev.cascade4j.router.schema.SchemaValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +41,9 @@ public record ChatCompletionRequest(
         boolean includeUsage) {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    /** Every problem is a 400 naming the field; a problem with the whole body names none. */
+    private static final JsonFields.Problems PROBLEMS =
+            (path, problem) -> ApiError.invalid(path.isEmpty() ? null : path, (path.isEmpty() ? "the request body" : path) + " " + problem);
 
     /** Same output for the same request: greedy decoding, or sampling from a fixed seed. */
     public boolean deterministic() {
@@ -69,84 +73,75 @@ public record ChatCompletionRequest(
      *
      * @param defaultMaxTokens answer length when the request sets none
      */
-    public static ChatCompletionRequest read(JsonNode body, int defaultMaxTokens) {
-        if (body == null || !body.isObject()) {
-            throw ApiError.invalid(null, "the request body must be a JSON object");
-        }
-        String model = requiredString(body, "model");
+    public static ChatCompletionRequest read(JsonNode json, int defaultMaxTokens) {
+        JsonFields body = JsonFields.of(json, "", "a JSON object", PROBLEMS);
+        String model = body.requiredString("model");
         if (model.isBlank()) {
             // An empty name is a client bug, not a request for the default: "auto" says that.
             throw ApiError.invalid("model", "model is empty; name a route or a local model, or send \"auto\" "
                     + "to let the router choose (GET /v1/models lists them)");
         }
         JsonNode n = body.get("n");
-        if (n != null && !n.isNull() && (!n.canConvertToExactIntegral() || n.asInt() != 1)) {
+        if (n != null && (!n.canConvertToExactIntegral() || n.asInt() != 1)) {
             throw ApiError.invalid("n", "n must be 1: one choice per request is supported");
         }
-        if (truthy(body, "logprobs") || present(body, "top_logprobs")) {
-            throw ApiError.invalid(present(body, "top_logprobs") ? "top_logprobs" : "logprobs", "unsupported_parameter",
+        if (body.optionalBoolean("logprobs", false) || body.present("top_logprobs")) {
+            throw ApiError.invalid(body.present("top_logprobs") ? "top_logprobs" : "logprobs", "unsupported_parameter",
                     "logprobs are not returned: the engine reports a confidence per answer instead, "
                             + "in the cascade4j object and the x-cascade4j-confidence header; leave logprobs unset or false");
         }
         for (String penalty : List.of("frequency_penalty", "presence_penalty")) {
             JsonNode p = body.get(penalty);
-            if (p != null && !p.isNull() && (!p.isNumber() || p.asDouble() != 0)) {
+            if (p != null && (!p.isNumber() || p.asDouble() != 0)) {
                 throw ApiError.invalid(penalty, "unsupported_parameter", penalty + " is not supported by local models; leave it unset or 0");
             }
         }
         List<ChatMessage> messages = messages(body);
         List<ToolSpec> tools = tools(body);
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"), tools);
-        boolean parallel = optionalBoolean(body, "parallel_tool_calls", true); // OpenAI's default
+        boolean parallel = body.optionalBoolean("parallel_tool_calls", true); // OpenAI's default
         ResponseFormat format = responseFormat(body.get("response_format"));
         if (!tools.isEmpty() && toolChoice.mode() != ToolChoice.Mode.NONE && !(format instanceof ResponseFormat.Text)) {
             throw ApiError.invalid("response_format", "a request may ask for tool calls or for a response format, not both; "
                     + "drop response_format or set tool_choice to none");
         }
-        boolean stream = optionalBoolean(body, "stream", false);
-        boolean includeUsage = false;
-        JsonNode streamOptions = body.get("stream_options");
-        if (streamOptions != null && !streamOptions.isNull()) {
-            if (!streamOptions.isObject()) {
-                throw ApiError.invalid("stream_options", "stream_options must be an object like {\"include_usage\":true}");
-            }
-            includeUsage = optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage", false);
-        }
-        boolean seeded = present(body, "seed");
-        return new ChatCompletionRequest(model, messages, sampling(body, defaultMaxTokens), seeded, tools,
+        boolean stream = body.optionalBoolean("stream", false);
+        JsonFields streamOptions = body.optionalObject("stream_options", "an object like {\"include_usage\":true}");
+        boolean includeUsage = streamOptions != null && streamOptions.optionalBoolean("include_usage", false);
+        return new ChatCompletionRequest(model, messages, sampling(body, defaultMaxTokens), body.present("seed"), tools,
                 toolChoice, parallel, format, stream, includeUsage);
     }
 
-    private static SamplingParams sampling(JsonNode body, int defaultMaxTokens) {
+    private static SamplingParams sampling(JsonFields body, int defaultMaxTokens) {
         SamplingParams s = SamplingParams.DEFAULT.withMaxTokens(defaultMaxTokens);
         String field = null; // the field being applied, named when the engine refuses its value
         try {
-            if (present(body, "temperature")) {
+            if (body.present("temperature")) {
                 field = "temperature";
-                double t = number(body, "temperature");
+                double t = body.number("temperature");
                 if (t < 0 || t > 2) {
                     throw ApiError.invalid("temperature", "temperature must be between 0 and 2, got " + t);
                 }
                 s = s.withTemperature(t);
             }
-            if (present(body, "top_p")) {
+            if (body.present("top_p")) {
                 field = "top_p";
-                s = s.withTopP(number(body, "top_p"));
+                s = s.withTopP(body.number("top_p"));
             }
-            String maxField = present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-            if (present(body, maxField)) {
+            String maxField = body.present("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+            if (body.present(maxField)) {
                 field = maxField;
-                long max = integer(body, maxField);
+                long max = body.integer(maxField);
                 if (max < 1) {
                     throw ApiError.invalid(maxField, maxField + " must be at least 1, got " + max);
                 }
                 s = s.withMaxTokens((int) Math.min(Integer.MAX_VALUE, max));
             }
-            if (present(body, "seed")) {
+            if (body.present("seed")) {
                 field = "seed";
-                s = s.withSeed(integer(body, "seed"));
+                s = s.withSeed(body.integer("seed"));
             }
-            if (present(body, "stop")) {
+            if (body.present("stop")) {
                 field = "stop";
                 s = s.withStop(stop(body.get("stop")));
             }
@@ -173,9 +168,9 @@ public record ChatCompletionRequest(
         return out;
     }
 
-    private static List<ChatMessage> messages(JsonNode body) {
+    private static List<ChatMessage> messages(JsonFields body) {
         JsonNode array = body.get("messages");
-        if (array == null || array.isNull()) {
+        if (array == null) {
             throw ApiError.invalid("messages", "messages is required: an array of {\"role\",\"content\"} objects");
         }
         if (!array.isArray() || array.isEmpty()) {
@@ -188,22 +183,20 @@ public record ChatCompletionRequest(
         return out;
     }
 
-    private static ChatMessage message(JsonNode m, String where) {
-        if (!m.isObject()) {
-            throw ApiError.invalid(where, where + " must be an object with role and content");
-        }
-        String role = requiredString(m, "role", where + ".role");
+    private static ChatMessage message(JsonNode json, String where) {
+        JsonFields m = JsonFields.of(json, where, "an object with role and content", PROBLEMS);
+        String role = m.requiredString("role");
         if (!ROLES.contains(role)) {
             throw ApiError.invalid(where + ".role", where + ".role must be one of system, developer, user, assistant, tool; got '" + role + "'");
         }
         String content = content(m.get("content"), where + ".content");
-        String name = optionalString(m, "name", where + ".name");
+        String name = m.optionalString("name");
         return switch (role) {
             case "system", "developer" -> new ChatMessage(ChatMessage.Role.SYSTEM, content, List.of(), null, name);
             case "user" -> new ChatMessage(ChatMessage.Role.USER, content, List.of(), null, name);
             case "assistant" -> new ChatMessage(ChatMessage.Role.ASSISTANT, content, toolCalls(m.get("tool_calls"), where + ".tool_calls"), null, name);
             default -> new ChatMessage(ChatMessage.Role.TOOL, content, List.of(),
-                    requiredString(m, "tool_call_id", where + ".tool_call_id"), name);
+                    m.requiredString("tool_call_id"), name);
         };
     }
 
@@ -229,7 +222,7 @@ public record ChatCompletionRequest(
             if (!text.isEmpty()) {
                 text.append('\n');
             }
-            text.append(requiredString(part, "text", where + "[" + i + "].text"));
+            text.append(JsonFields.of(part, where + "[" + i + "]", "an object", PROBLEMS).requiredString("text"));
         }
         return text.toString();
     }
@@ -252,7 +245,7 @@ public record ChatCompletionRequest(
             if (function == null || !function.isObject()) {
                 throw ApiError.invalid(at + ".function", at + ".function is required: {\"name\",\"arguments\"}");
             }
-            String name = requiredString(function, "name", at + ".function.name");
+            String name = JsonFields.of(function, at + ".function", "an object", PROBLEMS).requiredString("name");
             JsonNode args = function.get("arguments");
             String arguments;
             if (args == null || args.isNull()) {
@@ -262,14 +255,14 @@ public record ChatCompletionRequest(
             } else {
                 throw ApiError.invalid(at + ".function.arguments", at + ".function.arguments must be a string holding a JSON object");
             }
-            out.add(new ToolCall(optionalString(call, "id", at + ".id"), name, arguments));
+            out.add(new ToolCall(JsonFields.of(call, at, "an object", PROBLEMS).optionalString("id"), name, arguments));
         }
         return out;
     }
 
-    private static List<ToolSpec> tools(JsonNode body) {
+    private static List<ToolSpec> tools(JsonFields body) {
         JsonNode array = body.get("tools");
-        if (array == null || array.isNull()) {
+        if (array == null) {
             return List.of();
         }
         if (!array.isArray()) {
@@ -326,10 +319,7 @@ public record ChatCompletionRequest(
         if (format == null || format.isNull()) {
             return ResponseFormat.TEXT;
         }
-        if (!format.isObject()) {
-            throw ApiError.invalid("response_format", "response_format must be an object like {\"type\":\"json_object\"}");
-        }
-        String type = requiredString(format, "type", "response_format.type");
+        String type = JsonFields.of(format, "response_format", "an object like {\"type\":\"json_object\"}", PROBLEMS).requiredString("type");
         return switch (type) {
             case "text" -> ResponseFormat.TEXT;
             case "json_object" -> ResponseFormat.JSON_OBJECT;
@@ -338,7 +328,7 @@ public record ChatCompletionRequest(
                 if (js == null || !js.isObject()) {
                     throw ApiError.invalid("response_format.json_schema", "response_format.json_schema is required: {\"name\",\"schema\",\"strict\"}");
                 }
-                optionalBoolean(js, "strict", "response_format.json_schema.strict", true);
+                JsonFields.of(js, "response_format.json_schema", "an object", PROBLEMS).optionalBoolean("strict", true);
                 JsonNode schema = js.get("schema");
                 if (schema == null || schema.isNull()) {
                     throw ApiError.invalid("response_format.json_schema.schema", "response_format.json_schema.schema is required");
@@ -356,80 +346,5 @@ public record ChatCompletionRequest(
         } catch (SchemaValidator.InvalidSchemaException e) {
             throw ApiError.invalid(where, "invalid_schema", where + ": " + e.getMessage());
         }
-    }
-
-    // ---- typed field access: each failure names the field ----
-
-    private static boolean present(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        return v != null && !v.isNull();
-    }
-
-    private static boolean truthy(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw ApiError.invalid(field, field + " must be a boolean");
-        }
-        return v.asBoolean();
-    }
-
-    private static String requiredString(JsonNode o, String field) {
-        return requiredString(o, field, field);
-    }
-
-    private static String requiredString(JsonNode o, String field, String where) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            throw ApiError.invalid(where, where + " is required");
-        }
-        if (!v.isTextual()) {
-            throw ApiError.invalid(where, where + " must be a string, got " + v.getNodeType().name().toLowerCase());
-        }
-        return v.asText();
-    }
-
-    private static String optionalString(JsonNode o, String field, String where) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw ApiError.invalid(where, where + " must be a string, got " + v.getNodeType().name().toLowerCase());
-        }
-        return v.asText();
-    }
-
-    private static boolean optionalBoolean(JsonNode o, String field, boolean fallback) {
-        return optionalBoolean(o, field, field, fallback);
-    }
-
-    private static boolean optionalBoolean(JsonNode o, String field, String where, boolean fallback) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw ApiError.invalid(where, where + " must be a boolean, got " + v.getNodeType().name().toLowerCase());
-        }
-        return v.asBoolean();
-    }
-
-    private static double number(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (!v.isNumber()) {
-            throw ApiError.invalid(field, field + " must be a number, got " + v.getNodeType().name().toLowerCase());
-        }
-        return v.asDouble();
-    }
-
-    private static long integer(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
-            throw ApiError.invalid(field, field + " must be an integer, got " + v.getNodeType().name().toLowerCase() + " " + v);
-        }
-        return v.asLong();
     }
 }

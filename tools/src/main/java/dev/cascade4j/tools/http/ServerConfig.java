@@ -1,16 +1,15 @@
 package dev.cascade4j.tools.http;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cascade4j.router.parse.ConfigException;
+import dev.cascade4j.router.parse.ConfigTree;
+import dev.cascade4j.router.parse.Range;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * How the HTTP server runs. Every key is documented in docs/server.md; a file (YAML or JSON) holds
@@ -97,28 +96,25 @@ public record ServerConfig(
         return host != null ? host : apiKeys.isEmpty() ? "127.0.0.1" : "0.0.0.0";
     }
 
-    /** Reads a YAML or JSON file; keys absent from it keep their defaults. */
+    /**
+     * Reads a YAML or JSON file; keys absent from it keep their defaults.
+     *
+     * @throws ConfigException naming the file, line, column and key of the first problem
+     */
     public static ServerConfig load(Path file) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read server config " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(file.toString(), 0, 0, null, "cannot read the file (" + e.getMessage() + ")");
         }
+        ConfigTree tree = ConfigTree.parse(text, file.toString(), null, ConfigException::new);
         try {
-            File f = mapper.readValue(text, File.class);
-            return f == null ? defaults() : f.apply(defaults());
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("server config " + file + ": unknown key '" + e.getPropertyName() + "' at line "
-                    + lineOf(text, String.valueOf(e.getPropertyName()), e.getLocation().getLineNr()) + "; known keys: " + e.getKnownPropertyIds().stream().map(String::valueOf)
-                    .sorted().collect(Collectors.joining(", ")), e);
-        } catch (JsonMappingException e) {
-            throw new IllegalArgumentException("server config " + file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read server config " + file + ": " + e.getMessage(), e);
+            return tree.root().isNull() ? defaults() : tree.bind(File.class).apply(defaults());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw tree.fail("", e.getMessage()); // a check that spans keys, made by the record itself
         }
     }
 
@@ -162,75 +158,39 @@ public record ServerConfig(
         return new ServerConfig(host, port, bodyLimitBytes, apiKeys, cacheEnabled, cacheMaxEntries, cacheTtl, defaultMaxTokens, requestDeadline, toolConcurrency, readTimeout, idleTimeout, n);
     }
 
-    /** The file's shape: every key optional. */
+    /** The file's shape: every key optional, in kebab-case or camelCase. */
     private record File(
             String host,
-            Integer port,
-            @com.fasterxml.jackson.annotation.JsonAlias("bodyLimitBytes") @com.fasterxml.jackson.annotation.JsonProperty("body-limit-bytes") Long bodyLimitBytes,
-            @com.fasterxml.jackson.annotation.JsonAlias("apiKeys") @com.fasterxml.jackson.annotation.JsonProperty("api-keys") List<String> apiKeys,
+            @Range(min = 0, max = 65535) Integer port,
+            @JsonAlias("bodyLimitBytes") @JsonProperty("body-limit-bytes") @Range(min = 1024) Long bodyLimitBytes,
+            @JsonAlias("apiKeys") @JsonProperty("api-keys") List<String> apiKeys,
             Cache cache,
-            @com.fasterxml.jackson.annotation.JsonAlias("defaultMaxTokens") @com.fasterxml.jackson.annotation.JsonProperty("default-max-tokens") Integer defaultMaxTokens,
-            @com.fasterxml.jackson.annotation.JsonAlias("requestDeadline") @com.fasterxml.jackson.annotation.JsonProperty("request-deadline") String requestDeadline,
-            @com.fasterxml.jackson.annotation.JsonAlias("toolConcurrency") @com.fasterxml.jackson.annotation.JsonProperty("tool-concurrency") Integer toolConcurrency,
-            @com.fasterxml.jackson.annotation.JsonAlias("readTimeout") @com.fasterxml.jackson.annotation.JsonProperty("read-timeout") String readTimeout,
-            @com.fasterxml.jackson.annotation.JsonAlias("idleTimeout") @com.fasterxml.jackson.annotation.JsonProperty("idle-timeout") String idleTimeout,
-            @com.fasterxml.jackson.annotation.JsonAlias("maxMessages") @com.fasterxml.jackson.annotation.JsonProperty("max-messages") Integer maxMessages) {
+            @JsonAlias("defaultMaxTokens") @JsonProperty("default-max-tokens") @Range(min = 1) Integer defaultMaxTokens,
+            @JsonAlias("requestDeadline") @JsonProperty("request-deadline") Duration requestDeadline,
+            @JsonAlias("toolConcurrency") @JsonProperty("tool-concurrency") @Range(min = 1) Integer toolConcurrency,
+            @JsonAlias("readTimeout") @JsonProperty("read-timeout") Duration readTimeout,
+            @JsonAlias("idleTimeout") @JsonProperty("idle-timeout") Duration idleTimeout,
+            @JsonAlias("maxMessages") @JsonProperty("max-messages") @Range(min = 1) Integer maxMessages) {
 
         ServerConfig apply(ServerConfig d) {
+            Cache c = cache == null ? new Cache(null, null, null) : cache;
             return new ServerConfig(
                     host != null ? host : d.host(),
                     port != null ? port : d.port(),
                     bodyLimitBytes != null ? bodyLimitBytes : d.bodyLimitBytes(),
                     apiKeys != null ? apiKeys : d.apiKeys(),
-                    cache != null && cache.enabled() != null ? cache.enabled() : d.cacheEnabled(),
-                    cache != null && cache.maxEntries() != null ? cache.maxEntries() : d.cacheMaxEntries(),
-                    cache != null && cache.ttl() != null ? duration("cache.ttl", cache.ttl()) : d.cacheTtl(),
+                    c.enabled() != null ? c.enabled() : d.cacheEnabled(),
+                    c.maxEntries() != null ? c.maxEntries() : d.cacheMaxEntries(),
+                    c.ttl() != null ? c.ttl() : d.cacheTtl(),
                     defaultMaxTokens != null ? defaultMaxTokens : d.defaultMaxTokens(),
-                    requestDeadline != null ? duration("request-deadline", requestDeadline) : d.requestDeadline(),
+                    requestDeadline != null ? requestDeadline : d.requestDeadline(),
                     toolConcurrency != null ? toolConcurrency : d.toolConcurrency(),
-                    readTimeout != null ? duration("read-timeout", readTimeout) : d.readTimeout(),
-                    idleTimeout != null ? duration("idle-timeout", idleTimeout) : d.idleTimeout(),
+                    readTimeout != null ? readTimeout : d.readTimeout(),
+                    idleTimeout != null ? idleTimeout : d.idleTimeout(),
                     maxMessages != null ? maxMessages : d.maxMessages());
         }
     }
 
-    private record Cache(
-            Boolean enabled,
-            @com.fasterxml.jackson.annotation.JsonAlias("maxEntries") @com.fasterxml.jackson.annotation.JsonProperty("max-entries") Long maxEntries,
-            String ttl) {
-    }
-
-    // The YAML parser reports where it stopped, which may be past the key; the key's own line is clearer.
-    private static int lineOf(String text, String key, int fallback) {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i].strip();
-            if (l.startsWith(key + ":") || l.startsWith("\"" + key + "\"")) {
-                return i + 1;
-            }
-        }
-        return fallback;
-    }
-
-    /** "30s", "10m", "2h", "500ms", or an ISO-8601 duration such as PT10M. */
-    static Duration duration(String key, String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1).trim());
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(key + " must be a duration such as 30s, 10m, 2h, 500ms or PT10M, got '" + text + "'");
-        }
+    private record Cache(Boolean enabled, @JsonAlias("maxEntries") @JsonProperty("max-entries") @Range(min = 1) Long maxEntries, Duration ttl) {
     }
 }
