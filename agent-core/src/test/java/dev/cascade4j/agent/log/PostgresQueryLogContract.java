@@ -127,7 +127,8 @@ abstract class PostgresQueryLogContract {
                 escalated.tokensOut(), null, escalated.signals());
         // field by field (JSONB keeps objects, not their key order)
         assertEquals(expected, e);
-        assertEquals(0.5, e.signals().grounding(), 1e-12, "Lyon for Paris: half the values found");
+        assertEquals(1, e.signals().groundingChecked(), "one argument value checked against the request");
+        assertEquals(0.0, e.signals().grounding(), 1e-12, "Lyon for Paris: not found in the request");
         assertEquals("{\"city\":\"Paris\"}", e.teacherAnswer().toolCalls().getFirst().arguments());
         assertEquals("tool", back.get(1).request().messages().get(3).role());
         assertEquals("call_7", back.get(1).request().messages().get(3).toolCallId());
