@@ -1,6 +1,6 @@
 package dev.cascade4j.examples;
 
-import dev.cascade4j.agent.RoutingChatModel;
+import dev.cascade4j.agent.CascadeChatModel;
 import dev.cascade4j.router.CascadeRouter;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
@@ -33,7 +33,7 @@ public final class ExtractionExample {
         try (CascadeRouter router = CascadeRouter.builder(vertx).build()) {     // the embedded two-tier cascade
             // Each routed call is published on the event bus: print how it was served.
             vertx.eventBus().<RoutedAnswer>localConsumer(Router.ROUTED_ADDRESS, m -> System.out.println("routed: " + m.body().decision()));
-            Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).build());
+            Extractor extractor = AiServices.create(Extractor.class, CascadeChatModel.builder().router(router).build());
             System.out.println(extractor.extract(text));
         } finally {
             vertx.close().await();                                              // Vert.x's threads would keep the JVM running

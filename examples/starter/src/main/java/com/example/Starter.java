@@ -3,7 +3,7 @@ package com.example;
 // readme:starter-begin
 import dev.cascade4j.agent.Agent;
 import dev.cascade4j.agent.AgentResult;
-import dev.cascade4j.agent.RoutingChatModel;
+import dev.cascade4j.agent.CascadeChatModel;
 import dev.cascade4j.router.CascadeRouter;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
@@ -49,7 +49,7 @@ public class Starter {
                         + result.steps().size() + " steps, escalated: " + result.escalated() + ")");
             }
 
-            Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).build());
+            Extractor extractor = AiServices.create(Extractor.class, CascadeChatModel.builder().router(router).build());
             Contact contact = extractor.extract("Extract the contact: Maria Lopez, maria.lopez@example.com, lives in Madrid.");
             System.out.println("extracted: " + contact);
         } finally {

@@ -15,8 +15,8 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** What RoutingChatModel sends and returns for an AiService, whatever a model would say: on a scripted router. */
-class RoutingChatModelContractTest {
+/** What CascadeChatModel sends and returns for an AiService, whatever a model would say: on a scripted router. */
+class CascadeChatModelContractTest {
 
     record Contact(String name, String email, String city) {
     }
@@ -26,7 +26,7 @@ class RoutingChatModelContractTest {
     }
 
     private static Extractor extractor(ScriptedRouter router) {
-        return AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).deadline(Duration.ofSeconds(5)).build());
+        return AiServices.create(Extractor.class, CascadeChatModel.builder().router(router).deadline(Duration.ofSeconds(5)).build());
     }
 
     @Test
@@ -71,6 +71,6 @@ class RoutingChatModelContractTest {
 
         var e = assertThrows(TimeoutException.class, () -> extractor(router).extract("Maria Lopez, maria@example.com, Lisbon"));
 
-        assertTrue(e.getMessage().contains("RoutingChatModel.builder().deadline(...)"), e.getMessage());
+        assertTrue(e.getMessage().contains("CascadeChatModel.builder().deadline(...)"), e.getMessage());
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The router as a langchain4j ChatModel: an AiService on top of it, on the real SmolLM2. */
-class RoutingChatModelTest {
+class CascadeChatModelTest {
     private static Vertx vertx;
     private static CascadeRouter router;
 
@@ -48,7 +48,7 @@ class RoutingChatModelTest {
 
     @Test
     void anAiServiceGetsStructuredOutputThroughTheRouter() {
-        Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).build());
+        Extractor extractor = AiServices.create(Extractor.class, CascadeChatModel.builder().router(router).build());
 
         Contact contact = extractor.extract("Extract the contact from this signature: Maria Lopez, maria.lopez@example.com");
 
@@ -62,7 +62,7 @@ class RoutingChatModelTest {
                 .parameters(JsonObjectSchema.builder().addStringProperty("to").addStringProperty("body").required("to", "body").build())
                 .build();
         // A deadline a shared, loaded machine can meet: a call cut off at it is a TimeoutException, not a response.
-        ChatResponse response = RoutingChatModel.builder().router(router).deadline(Duration.ofMinutes(5)).build()
+        ChatResponse response = CascadeChatModel.builder().router(router).deadline(Duration.ofMinutes(5)).build()
                 .chat(ChatRequest.builder().messages(UserMessage.from("Send an email to Tom saying the meeting moved to Friday."))
                         .toolSpecifications(sendEmail).build());
 
@@ -77,7 +77,7 @@ class RoutingChatModelTest {
 
     @Test
     void anAiServiceWhoseCallRunsOutOfTimeGetsATimeoutNotAPartialRecord() {
-        Extractor extractor = AiServices.create(Extractor.class, RoutingChatModel.builder().router(router).deadline(Duration.ofMillis(1)).build());
+        Extractor extractor = AiServices.create(Extractor.class, CascadeChatModel.builder().router(router).deadline(Duration.ofMillis(1)).build());
 
         var e = assertThrows(TimeoutException.class, () -> extractor.extract("Extract the contact: Maria Lopez, maria.lopez@example.com"));
 
@@ -86,7 +86,7 @@ class RoutingChatModelTest {
 
     @Test
     void anUnknownRouteIsLangChain4jsModelNotFound() {
-        var model = RoutingChatModel.builder().router(router).route("no-such-route").build();
+        var model = CascadeChatModel.builder().router(router).route("no-such-route").build();
 
         var e = assertThrows(ModelNotFoundException.class, () -> model.chat("hello"));
 
