@@ -2,7 +2,7 @@
 """Generates the router's labelled evaluation set (calibration/subtasks.jsonl).
 
 Templates x fillers, seeded, so the set is varied and the same on every run:
-  python3 scripts/generate_subtasks.py > router/src/main/resources/dev/cascade4j/router/calibration/subtasks.jsonl
+  python3 scripts/generate_subtasks.py > examples/src/main/resources/dev/cascade4j/cli/calibration/subtasks.jsonl
 Each line: id, kind, variant (tool-call items: single, parallel, no_tool, follow_up), split (calibration
 ~60% / test ~40%, from a hash of the id, so fixed), messages (OpenAI shape, with assistant tool_calls and
 tool results), optional tools, tool_choice and response_format, and expected {route, ...}.
