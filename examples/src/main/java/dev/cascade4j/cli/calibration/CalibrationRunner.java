@@ -126,20 +126,43 @@ public final class CalibrationRunner {
         return out.append("misses:\n").append(misses).toString();
     }
 
-    /** Runs every item (at most {@code concurrency} at a time) and builds the report. */
+    /**
+     * Runs every item (at most {@code concurrency} at a time) and builds the report. All SLM answers
+     * come first, then all large-model answers: two models decoding at once on the same cores make
+     * their threads wait on each other at every step, so one phase per tier is much faster.
+     */
     public CalibrationReport run(List<EvalItem> items) {
         long t0 = System.nanoTime();
-        List<ItemResult> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<ItemResult> slm = inParallel(items, "SLM", this::measureSlm, errors, t0);
+        List<ItemResult> results = slm;
+        if (largeRouter != null) {
+            List<EvalItem> measured = new ArrayList<>();
+            Map<String, ItemResult> byId = new LinkedHashMap<>();
+            slm.forEach(r -> byId.put(r.id(), r));
+            items.stream().filter(i -> byId.containsKey(i.id())).forEach(measured::add);
+            results = inParallel(measured, "large model", item -> withLarge(byId.get(item.id()), item), errors, t0);
+        }
+        return CalibrationReport.of(results, errors, config, policy, costs, largeRouter != null,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private interface Measure {
+        ItemResult apply(EvalItem item) throws Exception;
+    }
+
+    /** {@code measure} over the items, in order; an item that fails is left out and its error listed. */
+    private List<ItemResult> inParallel(List<EvalItem> items, String what, Measure measure, List<String> errors, long t0) {
+        List<ItemResult> results = new ArrayList<>();
         AtomicInteger done = new AtomicInteger();
         try (ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().factory())) {
             List<Future<ItemResult>> futures = new ArrayList<>();
             for (EvalItem item : items) {
                 futures.add(pool.submit(() -> {
-                    ItemResult r = measure(item);
+                    ItemResult r = measure.apply(item);
                     int n = done.incrementAndGet();
                     if (n % 10 == 0 || n == items.size()) {
-                        progress.accept(String.format("%d/%d items, %.0f s", n, items.size(), (System.nanoTime() - t0) / 1e9));
+                        progress.accept(String.format("%s: %d/%d items, %.0f s", what, n, items.size(), (System.nanoTime() - t0) / 1e9));
                     }
                     return r;
                 }));
@@ -155,11 +178,10 @@ public final class CalibrationRunner {
                 }
             }
         }
-        return CalibrationReport.of(results, errors, config, policy, costs, largeRouter != null,
-                Duration.ofNanos(System.nanoTime() - t0));
+        return results;
     }
 
-    private ItemResult measure(EvalItem item) throws Exception {
+    private ItemResult measureSlm(EvalItem item) throws Exception {
         Subtask auto = new Subtask(item.id(), item.request(), null, deadline, null);
         RoutedAnswer a = await(router.route(auto));
         String chosen = a.decision().route();
@@ -187,29 +209,33 @@ public final class CalibrationRunner {
         GenerationResult tokensFrom = autoAnswer != null ? autoAnswer : a.slmAnswer();
         int prompt = tokensFrom == null ? 0 : tokensFrom.usage().promptTokens();
         int completion = tokensFrom == null ? 0 : tokensFrom.usage().completionTokens();
-
-        Boolean largeCorrect = null;
-        int largePrompt = -1;
-        int largeCompletion = -1;
-        double largeMillis = -1;
-        if (largeRouter != null && expected != null) {
-            try {
-                RoutedAnswer l = await(largeRouter.route(new Subtask(item.id() + "#large", item.request(), expected, deadline, null)));
-                if (l.teacherAnswer() != null) {
-                    largeCorrect = AnswerChecker.check(item, l.teacherAnswer()).correct();
-                    largePrompt = l.teacherAnswer().usage().promptTokens();
-                    largeCompletion = l.teacherAnswer().usage().completionTokens();
-                    largeMillis = l.teacherAnswer().timings() == null ? -1 : l.teacherAnswer().timings().totalMillis();
-                }
-            } catch (Exception e) {
-                // Unreachable large model: its answer is taken as right, like when none is configured.
-            }
-        }
         return new ItemResult(item.id(), item.kind(), item.inCalibrationSplit(), expected, chosen,
                 a.decision().classifierConfidence(), autoConfidence, autoValid, autoCorrect, slmConfidence, slmValid,
-                slmCorrect, detail, largeCorrect, prompt, completion, largePrompt, largeCompletion, item.variant(), slmSignals,
+                slmCorrect, detail, null, prompt, completion, -1, -1, item.variant(), slmSignals,
                 chosen == null ? null : a.decision().signals(), autoAnswer != null && autoAnswer.hasToolCalls(),
-                autoAnswer == null || autoAnswer.timings() == null ? 0 : autoAnswer.timings().totalMillis(), largeMillis);
+                autoAnswer == null || autoAnswer.timings() == null ? 0 : autoAnswer.timings().totalMillis(), -1);
+    }
+
+    /** {@code r} with the large model's answer to the item checked, when it is in scope and the model answers. */
+    private ItemResult withLarge(ItemResult r, EvalItem item) throws Exception {
+        if (r.expectedRoute() == null) {
+            return r;
+        }
+        try {
+            RoutedAnswer l = await(largeRouter.route(new Subtask(item.id() + "#large", item.request(), r.expectedRoute(), deadline, null)));
+            GenerationResult answer = l.teacherAnswer();
+            if (answer == null) {
+                return r;
+            }
+            return new ItemResult(r.id(), r.kind(), r.calibration(), r.expectedRoute(), r.chosenRoute(), r.classifierConfidence(),
+                    r.autoConfidence(), r.autoValid(), r.autoCorrect(), r.slmConfidence(), r.slmValid(), r.slmCorrect(), r.slmDetail(),
+                    AnswerChecker.check(item, answer).correct(), r.promptTokens(), r.completionTokens(),
+                    answer.usage().promptTokens(), answer.usage().completionTokens(), r.variant(), r.slmSignals(), r.autoSignals(),
+                    r.autoCalledTool(), r.slmMillis(), answer.timings() == null ? -1 : answer.timings().totalMillis());
+        } catch (Exception e) {
+            // Unreachable large model: its answer is taken as right, like when none is configured.
+            return r;
+        }
     }
 
     private static boolean valid(RoutedAnswer a) {
