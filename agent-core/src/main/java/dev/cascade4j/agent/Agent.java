@@ -69,7 +69,7 @@ public final class Agent implements AutoCloseable {
         this.parallelToolCalls = b.parallelToolCalls;
         this.escalateOnToolFailure = b.escalateOnToolFailure;
         this.repeatedToolLimit = b.repeatedToolLimit;
-        if (tools.registry().find(FINAL_ANSWER_TOOL).isPresent()) {
+        if (tools.registry().names().contains(FINAL_ANSWER_TOOL)) {
             throw new IllegalArgumentException("a tool may not be named " + FINAL_ANSWER_TOOL + "; the agent uses that name to finish");
         }
     }

@@ -5,7 +5,7 @@ import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.SamplingParams;
 import dev.cascade4j.inference.TokenListener;
-import dev.cascade4j.inference.langchain4j.ChatTranslator;
+import dev.cascade4j.inference.internal.langchain4j.ChatTranslator;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.RouterException;

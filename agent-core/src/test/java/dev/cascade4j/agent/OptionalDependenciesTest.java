@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cascade4j.inference.OptionalDependency;
+import dev.cascade4j.inference.internal.OptionalDependency;
 import dev.cascade4j.router.config.LargeModelConfig;
-import dev.cascade4j.router.escalate.LargeModels;
+import dev.cascade4j.router.internal.escalate.LargeModels;
 import java.io.File;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

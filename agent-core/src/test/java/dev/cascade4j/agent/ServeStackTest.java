@@ -83,7 +83,7 @@ class ServeStackTest {
         List<QueryRecord> records = log.log().read(LogQuery.ALL).await();
         QueryRecord record = records.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() -> new AssertionError(records));
         assertEquals(QueryRecord.Rating.BAD, record.feedback().rating());
-        String logged = dev.cascade4j.agent.log.QueryLogJson.write(record);
+        String logged = dev.cascade4j.agent.internal.log.QueryLogJson.write(record);
         assertTrue(!logged.contains("maria@example.com") && logged.contains("[EMAIL]"), "the e-mail address is redacted: " + logged);
     }
 

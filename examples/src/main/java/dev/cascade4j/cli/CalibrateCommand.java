@@ -139,7 +139,7 @@ final class CalibrateCommand implements Callable<Integer> {
         items = spread(items, limit == null ? items.size() : limit);
         if (routingOnly) {
             System.out.print(CalibrationRunner.routingOnly(routerConfig, items,
-                    new dev.cascade4j.router.classify.MiniLmEmbeddingModel()));
+                    new dev.cascade4j.router.internal.classify.MiniLmEmbeddingModel()));
             return null;
         }
         Vertx vertx = Vertx.vertx();

@@ -15,7 +15,7 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.source.ModelStore;
-import dev.cascade4j.tools.OpenAiToolFormat;
+import dev.cascade4j.tools.internal.OpenAiToolFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.cascade4j.agent.log.export.ExportFormat;
 import dev.cascade4j.agent.log.export.ExportReport;
 import dev.cascade4j.agent.log.export.FineTuneExport;
 import dev.cascade4j.agent.log.export.TrainingTarget;
-import dev.cascade4j.router.parse.Durations;
+import dev.cascade4j.router.internal.parse.Durations;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;

@@ -1,6 +1,6 @@
 package dev.cascade4j.inference;
 
-import dev.cascade4j.inference.llama.LlamaLocalModel;
+import dev.cascade4j.inference.internal.llama.LlamaLocalModel;
 import java.nio.file.Path;
 
 /**

@@ -12,7 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.cascade4j.inference.grammar.Gbnf;
 import dev.cascade4j.inference.grammar.JsonSchemaGrammar;
-import dev.cascade4j.inference.grammar.ToolCallFormat;
+import dev.cascade4j.inference.internal.grammar.ToolCallFormat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.cascade4j.router;
 
 import dev.cascade4j.inference.GenerationRequest;
-import dev.cascade4j.router.classify.Classification;
 import dev.cascade4j.router.config.Route;
+import dev.cascade4j.router.internal.classify.Classification;
 import java.util.ArrayList;
 import java.util.List;
 

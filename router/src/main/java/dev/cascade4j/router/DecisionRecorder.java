@@ -3,7 +3,7 @@ package dev.cascade4j.router;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.router.confidence.ConfidenceSignals;
 import dev.cascade4j.router.config.Route;
-import dev.cascade4j.router.metrics.RouterMetrics;
+import dev.cascade4j.router.internal.metrics.RouterMetrics;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;

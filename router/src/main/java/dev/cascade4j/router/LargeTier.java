@@ -2,11 +2,11 @@ package dev.cascade4j.router;
 
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
-import dev.cascade4j.inference.langchain4j.ChatTranslator;
+import dev.cascade4j.inference.internal.langchain4j.ChatTranslator;
 import dev.cascade4j.inference.source.ModelStore;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RouterConfig;
-import dev.cascade4j.router.escalate.LargeModels;
+import dev.cascade4j.router.internal.escalate.LargeModels;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.vertx.core.Future;

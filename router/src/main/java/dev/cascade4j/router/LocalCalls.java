@@ -4,7 +4,7 @@ import dev.cascade4j.inference.FinishReason;
 import dev.cascade4j.inference.Generation;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.InferenceException;
-import dev.cascade4j.router.metrics.RouterMetrics;
+import dev.cascade4j.router.internal.metrics.RouterMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

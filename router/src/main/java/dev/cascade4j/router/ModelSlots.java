@@ -4,7 +4,7 @@ import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.source.ModelStore;
 import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.RouterConfig;
-import dev.cascade4j.router.metrics.RouterMetrics;
+import dev.cascade4j.router.internal.metrics.RouterMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.cascade4j.router;
 
-import dev.cascade4j.router.classify.Classification;
 import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;
-import dev.cascade4j.router.escalate.Verdict;
+import dev.cascade4j.router.internal.classify.Classification;
+import dev.cascade4j.router.internal.escalate.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.cascade4j.router;
 
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
-import dev.cascade4j.router.escalate.OutputJudge;
+import dev.cascade4j.router.internal.escalate.OutputJudge;
 
 /**
  * What a local model gave for a subtask.

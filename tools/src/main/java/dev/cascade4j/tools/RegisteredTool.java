@@ -1,7 +1,7 @@
 package dev.cascade4j.tools;
 
 import dev.cascade4j.inference.ToolSpec;
-import dev.cascade4j.router.schema.SchemaValidator;
+import dev.cascade4j.router.internal.schema.SchemaValidator;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,8 +9,8 @@ import java.util.Objects;
  * A tool the registry holds: what the model sees, the compiled argument schema, the code that runs,
  * and how long it may take.
  */
-public record RegisteredTool(ToolSpec spec, SchemaValidator arguments, ToolFunction function, Duration timeout) {
-    public RegisteredTool {
+record RegisteredTool(ToolSpec spec, SchemaValidator arguments, ToolFunction function, Duration timeout) {
+    RegisteredTool {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(arguments, "arguments");
         Objects.requireNonNull(function, "function");

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cascade4j.inference.ToolSpec;
-import dev.cascade4j.router.schema.SchemaValidator;
-import dev.cascade4j.inference.langchain4j.JsonSchemaElementConverter;
+import dev.cascade4j.inference.internal.langchain4j.JsonSchemaElementConverter;
+import dev.cascade4j.router.internal.schema.SchemaValidator;
+import dev.cascade4j.tools.internal.OpenAiToolFormat;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolMemoryId;
@@ -50,12 +51,8 @@ public final class ToolRegistry {
         return builder().build();
     }
 
-    public Optional<RegisteredTool> find(String name) {
+    Optional<RegisteredTool> find(String name) {
         return Optional.ofNullable(tools.get(name));
-    }
-
-    public List<RegisteredTool> tools() {
-        return ordered;
     }
 
     public List<ToolSpec> specs() {

@@ -1,5 +1,6 @@
 package dev.cascade4j.agent.log;
 
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 

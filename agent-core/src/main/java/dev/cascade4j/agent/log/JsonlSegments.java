@@ -1,6 +1,7 @@
 package dev.cascade4j.agent.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.cascade4j.agent.log;
 
-import dev.cascade4j.inference.OptionalDependency;
+import dev.cascade4j.inference.internal.OptionalDependency;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.cascade4j.agent.log;
 
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import dev.cascade4j.router.confidence.ConfidenceSignals;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

@@ -1,11 +1,12 @@
 package dev.cascade4j.agent.log;
 
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 /**
  * One routed subtask as the query log keeps it: what was asked, what the router decided, what the
  * small and the large model answered, what it cost, and the feedback attached later. The JSON field
- * names are stable (see docs/query-log.md); {@link QueryLogJson} reads and writes them.
+ * names are stable (see docs/query-log.md); {@code QueryLogJson} (internal) reads and writes them.
  *
  * @param id                   the subtask's id; feedback refers to it
  * @param time                 when the subtask entered the system

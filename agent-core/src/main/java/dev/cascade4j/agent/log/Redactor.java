@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Map;

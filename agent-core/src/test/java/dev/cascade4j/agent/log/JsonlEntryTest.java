@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

@@ -5,9 +5,10 @@ import static dev.cascade4j.agent.log.JsonlQueryLogTest.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import dev.cascade4j.router.RoutedAnswer;
-import dev.cascade4j.router.RouterCodecs;
 import dev.cascade4j.router.Router;
+import dev.cascade4j.router.RouterCodecs;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;

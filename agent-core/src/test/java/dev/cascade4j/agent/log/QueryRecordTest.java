@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

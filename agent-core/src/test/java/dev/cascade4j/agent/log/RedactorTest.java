@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.cascade4j.cli.calibration;
 
 import dev.cascade4j.inference.GenerationResult;
-import dev.cascade4j.router.RouteRequests;
+import dev.cascade4j.router.internal.RouteRequests;
 import dev.cascade4j.router.EscalationReason;
 import dev.cascade4j.router.RequestShape;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.Subtask;
-import dev.cascade4j.router.classify.Classification;
-import dev.cascade4j.router.classify.Encoder;
-import dev.cascade4j.router.classify.RouteClassifier;
+import dev.cascade4j.router.internal.classify.Classification;
+import dev.cascade4j.router.internal.classify.Encoder;
+import dev.cascade4j.router.internal.classify.RouteClassifier;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;

@@ -108,7 +108,7 @@ public final class JsonSchemaGrammar {
     }
 
     /** A GBNF literal matching exactly the compact JSON text of a value. */
-    static String literal(JsonNode value) {
+    public static String literal(JsonNode value) {
         String json;
         try {
             json = JSON.writeValueAsString(value);

@@ -5,6 +5,7 @@ import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.TokenListener;
+import dev.cascade4j.inference.internal.langchain4j.ChatTranslator;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;

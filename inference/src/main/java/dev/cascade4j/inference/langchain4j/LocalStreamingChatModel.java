@@ -4,6 +4,7 @@ import dev.cascade4j.inference.Generation;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.LocalModel;
+import dev.cascade4j.inference.internal.langchain4j.ChatTranslator;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;

@@ -2,9 +2,9 @@ package dev.cascade4j.inference.natives;
 
 import dev.cascade4j.inference.CacheLocation;
 import dev.cascade4j.inference.InferenceException;
-import dev.cascade4j.inference.source.CacheLock;
-import dev.cascade4j.inference.source.ConsoleProgressBar;
-import dev.cascade4j.inference.source.Downloader;
+import dev.cascade4j.inference.internal.source.CacheLock;
+import dev.cascade4j.inference.internal.source.ConsoleProgressBar;
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.cascade4j.inference.source;
 
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

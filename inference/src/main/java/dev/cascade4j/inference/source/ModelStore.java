@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cascade4j.inference.CacheLocation;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.source.CacheLock;
+import dev.cascade4j.inference.internal.source.ConsoleProgressBar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.cascade4j.inference.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

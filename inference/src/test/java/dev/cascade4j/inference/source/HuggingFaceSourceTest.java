@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

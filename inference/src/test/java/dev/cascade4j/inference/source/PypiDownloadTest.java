@@ -3,6 +3,7 @@ package dev.cascade4j.inference.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cascade4j.inference.internal.source.Downloader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.cascade4j.inference.Confidence;
 import dev.cascade4j.inference.GenerationRequest;
 import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.ToolChoice;
-import dev.cascade4j.router.escalate.Grounding;
+import dev.cascade4j.router.internal.escalate.Grounding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.cascade4j.router.config;
 
-import dev.cascade4j.router.parse.ConfigException;
 
 /**
  * A router configuration that cannot be used, with where the problem is: the source, the line and

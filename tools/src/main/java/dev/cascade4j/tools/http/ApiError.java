@@ -8,7 +8,7 @@ import java.time.Duration;
  * An error answered in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with its
  * HTTP status. The message says what to fix; {@code param} names the offending request field.
  */
-public final class ApiError extends RuntimeException {
+final class ApiError extends RuntimeException {
     private final int status;
     private final String type;
     private final String param;

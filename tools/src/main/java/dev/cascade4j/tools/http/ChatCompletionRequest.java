@@ -10,9 +10,9 @@ import dev.cascade4j.inference.TokenListener;
 import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
-import dev.cascade4j.tools.OpenAiToolFormat;
-import dev.cascade4j.router.parse.JsonFields;
-import dev.cascade4j.router.schema.SchemaValidator;
+import dev.cascade4j.tools.internal.OpenAiToolFormat;
+import dev.cascade4j.router.internal.parse.JsonFields;
+import dev.cascade4j.router.internal.schema.SchemaValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.Set;
  * @param stream         answer as server-sent events
  * @param includeUsage   {@code stream_options.include_usage}: a last chunk carries the token counts
  */
-public record ChatCompletionRequest(
+record ChatCompletionRequest(
         String model,
         List<ChatMessage> messages,
         SamplingParams sampling,

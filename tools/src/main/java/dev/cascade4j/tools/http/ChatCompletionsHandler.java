@@ -9,7 +9,7 @@ import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.TokenListener;
 import dev.cascade4j.inference.ToolCall;
-import dev.cascade4j.inference.grammar.ToolCallFormat;
+import dev.cascade4j.inference.internal.grammar.ToolCallFormat;
 import dev.cascade4j.router.RoutedAnswer;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.RoutingDecision;

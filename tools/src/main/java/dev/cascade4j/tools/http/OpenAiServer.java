@@ -3,7 +3,7 @@ package dev.cascade4j.tools.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cascade4j.inference.OptionalDependency;
+import dev.cascade4j.inference.internal.OptionalDependency;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.tools.ToolExecutor;
 import dev.cascade4j.tools.ToolRegistry;

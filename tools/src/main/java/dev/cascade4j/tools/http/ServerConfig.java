@@ -2,9 +2,9 @@ package dev.cascade4j.tools.http;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.cascade4j.router.parse.ConfigException;
-import dev.cascade4j.router.parse.ConfigTree;
-import dev.cascade4j.router.parse.Range;
+import dev.cascade4j.router.config.ConfigException;
+import dev.cascade4j.router.internal.parse.ConfigTree;
+import dev.cascade4j.router.internal.parse.Range;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -36,7 +36,7 @@ final class ToolsHandler {
 
     void invoke(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        if (executor.registry().find(name).isEmpty()) {
+        if (!executor.registry().names().contains(name)) {
             throw ApiError.notFound("name", "tool_not_found", "no tool named '" + name + "'; GET /v1/tools lists them");
         }
         JsonNode parsed = RequestJson.parse(ctx.body().buffer());

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cascade4j.inference.LocalModel;
 import dev.cascade4j.inference.LocalModelOptions;
 import dev.cascade4j.inference.source.ModelStore;
-import dev.cascade4j.router.schema.SchemaValidator;
+import dev.cascade4j.router.internal.schema.SchemaValidator;
 import dev.cascade4j.tools.ToolRegistry;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cascade4j.agent.log.QueryLogJson;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import dev.cascade4j.agent.log.QueryRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cascade4j.agent.log.QueryLogJson;
+import dev.cascade4j.agent.internal.log.QueryLogJson;
 import dev.cascade4j.agent.log.QueryRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
