@@ -1,16 +1,10 @@
 package dev.cascade4j.cli.calibration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RoutePolicy;
 import dev.cascade4j.router.config.RouterConfig;
 import dev.cascade4j.router.confidence.ConfidenceModel;
 import dev.cascade4j.router.confidence.ConfidenceSignals;
-import dev.cascade4j.cli.calibration.LogisticFit;
-import dev.cascade4j.cli.calibration.RiskBound;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -385,293 +379,25 @@ public record CalibrationReport(
         return Double.isFinite(x) ? x : 0;
     }
 
-    private static String paren(boolean on, String text) {
-        return on ? "(" + text + ")" : text;
-    }
-
     /** The report as a plain-text table. */
     public String toText() {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Calibration over %d items (%d calibration, %d test) in %.0f s%s%n", items, calibrationItems,
-                testItems, elapsed.toMillis() / 1000.0, errors.isEmpty() ? "" : "; " + errors.size() + " failed"));
-        long unanswered = results.stream().filter(r -> r.expectedRoute() != null && r.largeCorrect() == null).count();
-        b.append(!largeMeasured ? "Large model: none reachable, so its answers are TAKEN AS CORRECT (all-large accuracy = 100%, ASSUMED).\n"
-                : unanswered == 0 ? "Large model: measured on every in-scope item.\n"
-                : String.format(Locale.ROOT, "Large model: measured, but %d in-scope items got no answer from it: those are TAKEN AS CORRECT.%n",
-                        unanswered));
-        b.append("Thresholds: ").append(policy.describe()).append(policy.fit() ? "; confidence fitted per route" : "").append('\n');
-        b.append('\n');
-        b.append(String.format(Locale.ROOT, "%-12s %-12s %5s %5s %9s %8s %7s %10s %10s %10s %9s%n", "route", "policy", "cal", "test",
-                "threshold", "bound", "SLM acc", "AUROC", "kept(cal)", "kept(test)", "loss(test)"));
-        boolean hypothetical = false;
-        for (RouteFigures r : routes) {
-            // An always-large route keeps nothing; its columns say what it would keep as slm-first.
-            boolean large = r.policy() == RoutePolicy.ALWAYS_LARGE;
-            hypothetical |= large;
-            b.append(String.format(Locale.ROOT, "%-12s %-12s %5d %5d %9.3f %8s %7s %10s %10s %10s %9s%n", r.route(), r.policy().key(),
-                    r.calibrationItems(), r.testItems(), r.threshold().threshold(), pct(r.bound().bound()), pct(r.slmAccuracy()),
-                    num(r.auroc()), paren(large, pct(r.threshold().keptShare())), paren(large, pct(r.testKeptShare())),
-                    paren(large, pts(r.testLossPoints()))));
-        }
-        if (hypothetical) {
-            b.append("(in parentheses: what an always-large route would keep and lose if it were slm-first; it keeps nothing)\n");
-        }
-        for (RouteFigures r : routes) {
-            if (r.model() != null) {
-                b.append(String.format(Locale.ROOT, "  %s: fitted confidence, intercept %.2f, weights %s%n", r.route(), r.model().intercept(),
-                        weights(r.model())));
-            } else if (!r.modelNote().isEmpty()) {
-                b.append("  ").append(r.route()).append(": ").append(r.modelNote()).append('\n');
-            }
-        }
-        b.append('\n');
-        b.append("Test split, router simulated with the thresholds above:\n");
-        b.append(String.format(Locale.ROOT, "  routing accuracy          %s  (%s)%n", pct(routingAccuracy), byKindText()));
-        b.append(String.format(Locale.ROOT, "  confidence AUROC          %s  (judged confidence, invalid answers last; as measured %s)%n",
-                num(auroc), num(generationAuroc)));
-        b.append(String.format(Locale.ROOT, "  expected calib. error     %s  (10 bins)%n", num(ece)));
-        b.append(String.format(Locale.ROOT, "  kept on SLM               %s%n", pct(keptShare())));
-        b.append(String.format(Locale.ROOT, "  accuracy: router %s, all-large %s%s, all-SLM %s; loss %s points%n",
-                pct(cascadeAccuracy()), pct(allLargeAccuracy()), largeMeasured ? "" : " (assumed)", pct(slmOnlyAccuracy()), pts(lossPoints())));
-        b.append(String.format(Locale.ROOT, "  cost saved vs all-large   %s of the price (%.4f vs %.4f; per 1k tokens SLM %s/%s, large %s/%s in/out)%n",
-                pct(costSaved()), pooled.cascadeCost(), pooled.allLargeCost(), costs.slmInputPer1k(), costs.slmOutputPer1k(),
-                costs.largeInputPer1k(), costs.largeOutputPer1k()));
-        b.append(pooled.secondsMeasured()
-                ? String.format(Locale.ROOT, "  compute time saved        %s  (%.0f s vs %.0f s measured, both tiers on this machine)%n",
-                        pct(pooled.secondsSaved()), pooled.cascadeSeconds(), pooled.allLargeSeconds())
-                : "  compute time saved        n/a  (the large model's time was not measured)\n");
-        b.append('\n').append(String.format(Locale.ROOT, "%-14s %5s %8s %8s %8s %8s %8s %10s%n", "kind", "test", "SLM", "large", "cascade",
-                "kept", "loss", "cost saved"));
-        byKind.forEach((k, t) -> b.append(row(k, t)));
-        b.append(row("pooled", pooled));
-        if (!byVariant.isEmpty()) {
-            b.append('\n').append(String.format(Locale.ROOT, "%-14s %5s %8s %8s %8s %8s %8s %14s%n", "variant", "test", "SLM", "large",
-                    "cascade", "kept", "loss", "no call/escal."));
-            byVariant.forEach((k, t) -> b.append(String.format(Locale.ROOT, "%-14s %5d %8s %8s %8s %8s %8s %14s%n", k, t.n(),
-                    pct(t.slmAccuracy()), pct(t.largeAccuracy()), pct(t.cascadeAccuracy()), pct(t.keptShare()), pts(t.lossPoints()),
-                    pct(t.noCallOrEscalatedShare()))));
-        }
-        if (!errors.isEmpty()) {
-            b.append("Failed items:\n");
-            errors.stream().limit(10).forEach(e -> b.append("  ").append(e).append('\n'));
-        }
-        b.append('\n').append(thresholdsYaml());
-        return b.toString();
+        return ReportText.of(this);
     }
-
-    private static String row(String name, Tally t) {
-        return String.format(Locale.ROOT, "%-14s %5d %8s %8s %8s %8s %8s %10s%n", name, t.n(), pct(t.slmAccuracy()), pct(t.largeAccuracy()),
-                pct(t.cascadeAccuracy()), pct(t.keptShare()), pts(t.lossPoints()), pct(t.costSaved()));
-    }
-
-    private static String weights(ConfidenceModel m) {
-        List<String> parts = new ArrayList<>();
-        m.features().forEach((k, t) -> parts.add(String.format(Locale.ROOT, "%s %+.2f", k, t.weight())));
-        return String.join(", ", parts);
-    }
-
-    private String byKindText() {
-        List<String> parts = new ArrayList<>();
-        routingByKind.forEach((k, v) -> parts.add(k + " " + pct(v)));
-        return String.join(", ", parts);
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The report as JSON: the figures, per-route thresholds and models, the YAML snippet and every item's outcome and signals. */
     public String toJson() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("items", items);
-        out.put("calibrationItems", calibrationItems);
-        out.put("testItems", testItems);
-        out.put("failed", errors);
-        out.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
-        out.put("largeModelMeasured", largeMeasured);
-        out.put("note", largeMeasured ? "large model answers were checked"
-                : "no large model was reachable: its answers are taken as correct (assumed)");
-        out.put("thresholdPolicy", policy.describe());
-        out.put("targetLossPoints", policy.risk() == ThresholdPolicy.Risk.LOSS ? 100 * policy.alpha() : null);
-        out.put("maxErrorRate", policy.risk() == ThresholdPolicy.Risk.ERROR_RATE ? policy.alpha() : null);
-        out.put("fitted", policy.fit());
-        out.put("costs", costs);
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("routingAccuracy", finite(routingAccuracy));
-        figures.put("routingAccuracyByKind", routingByKind);
-        figures.put("auroc", finite(auroc));
-        figures.put("generationAuroc", finite(generationAuroc));
-        figures.put("ece", finite(ece));
-        figures.put("pooled", tally(pooled));
-        Map<String, Object> kinds = new LinkedHashMap<>();
-        byKind.forEach((k, t) -> kinds.put(k, tally(t)));
-        figures.put("byKind", kinds);
-        Map<String, Object> variants = new LinkedHashMap<>();
-        byVariant.forEach((k, t) -> variants.put(k, tally(t)));
-        figures.put("byVariant", variants);
-        figures.put("curve", curve.stream().map(p -> List.of(finite(p.kept()), finite(p.accuracy()))).toList());
-        out.put("test", figures);
-        List<Map<String, Object>> rs = new ArrayList<>();
-        for (RouteFigures r : routes) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("route", r.route());
-            m.put("policy", r.policy().key());
-            m.put("calibrationItems", r.calibrationItems());
-            m.put("testItems", r.testItems());
-            m.put("minGenerationConfidence", finite(r.threshold().threshold()));
-            m.put("calibrationRisk", finite(r.bound().empirical()));
-            m.put("riskBound", finite(r.bound().bound()));
-            m.put("calibrationKeptShare", finite(r.threshold().keptShare()));
-            m.put("calibrationLossPoints", finite(r.threshold().lossPoints()));
-            m.put("slmAccuracy", finite(r.slmAccuracy()));
-            m.put("auroc", finite(r.auroc()));
-            m.put("testKeptShare", finite(r.testKeptShare()));
-            m.put("testLossPoints", finite(r.testLossPoints()));
-            m.put("confidence", r.model());
-            m.put("confidenceNote", r.modelNote());
-            rs.add(m);
-        }
-        out.put("routes", rs);
-        out.put("thresholdsYaml", thresholdsYaml());
-        out.put("results", results.stream().map(CalibrationReport::item).toList());
-        try {
-            return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the report as JSON", e);
-        }
-    }
-
-    private static Map<String, Object> tally(Tally t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("items", t.n());
-        m.put("slmAccuracy", finite(t.slmAccuracy()));
-        m.put("largeAccuracy", finite(t.largeAccuracy()));
-        m.put("cascadeAccuracy", finite(t.cascadeAccuracy()));
-        m.put("keptOnSlm", finite(t.keptShare()));
-        m.put("lossPoints", finite(t.lossPoints()));
-        m.put("costSaved", finite(t.costSaved()));
-        m.put("cascadeCost", t.cascadeCost());
-        m.put("allLargeCost", t.allLargeCost());
-        m.put("computeSecondsSaved", finite(t.secondsSaved()));
-        m.put("cascadeSeconds", t.cascadeSeconds());
-        m.put("allLargeSeconds", t.secondsMeasured() ? t.allLargeSeconds() : null);
-        m.put("noCallOrEscalated", finite(t.noCallOrEscalatedShare()));
-        return m;
-    }
-
-    private static Map<String, Object> item(ItemResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("kind", r.kind().key());
-        m.put("variant", r.variant());
-        m.put("split", r.calibration() ? "calibration" : "test");
-        m.put("expectedRoute", r.expectedRoute());
-        m.put("chosenRoute", r.chosenRoute());
-        m.put("classifierConfidence", exact(r.classifierConfidence()));
-        m.put("autoConfidence", exact(r.autoConfidence()));
-        m.put("autoValid", r.autoValid());
-        m.put("autoCorrect", r.autoCorrect());
-        m.put("autoCalledTool", r.autoCalledTool());
-        m.put("slmConfidence", exact(r.slmConfidence()));
-        m.put("slmValid", r.slmValid());
-        m.put("slmCorrect", r.slmCorrect());
-        m.put("slmDetail", r.slmDetail());
-        m.put("largeCorrect", r.largeCorrect());
-        m.put("promptTokens", r.promptTokens());
-        m.put("completionTokens", r.completionTokens());
-        m.put("largePromptTokens", r.largePromptTokens());
-        m.put("largeCompletionTokens", r.largeCompletionTokens());
-        m.put("slmMillis", r.slmMillis());
-        m.put("largeMillis", r.largeMillis());
-        m.put("slmSignals", r.slmSignals());
-        m.put("autoSignals", r.autoSignals());
-        return m;
+        return ReportJson.write(this);
     }
 
     /**
      * The items of a report written by {@link #toJson()}, to refit and re-threshold without running any
-     * model. Reports from before signals were recorded read with no signals (nothing to fit on); what
-     * they lack of an item (kind, split, variant) is taken from {@code set}, the evaluation set, by id,
-     * and the chosen route's answer is the expected route's when the two agree.
+     * model; see {@link ReportJson#read}.
      */
     public static Loaded readItems(String json, List<EvalItem> set) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the report is not JSON: " + e.getOriginalMessage(), e);
-        }
-        JsonNode results = root == null ? null : root.get("results");
-        if (results == null || !results.isArray()) {
-            throw new IllegalArgumentException("the report has no 'results' list; pass a report written by ./cascade4j calibrate --out");
-        }
-        Map<String, EvalItem> byId = new LinkedHashMap<>();
-        set.forEach(i -> byId.put(i.id(), i));
-        List<ItemResult> out = new ArrayList<>();
-        for (JsonNode n : results) {
-            try {
-                String id = n.path("id").asText();
-                EvalItem known = byId.get(id);
-                String expected = text(n, "expectedRoute");
-                String chosen = text(n, "chosenRoute");
-                EvalItem.Kind kind = n.hasNonNull("kind") ? EvalItem.Kind.fromKey(n.get("kind").asText())
-                        : known != null ? known.kind() : EvalItem.Kind.fromKey(expected == null ? "out_of_scope" : expected);
-                if (kind == null) {
-                    throw new IllegalArgumentException("no kind, and no item of that id in the evaluation set");
-                }
-                boolean calibration = n.hasNonNull("split") ? !"test".equals(n.get("split").asText())
-                        : known == null || known.inCalibrationSplit();
-                boolean same = chosen != null && chosen.equals(expected);
-                double slmConfidence = num(n, "slmConfidence", Double.NaN);
-                boolean slmValid = n.path("slmValid").asBoolean();
-                boolean slmCorrect = n.path("slmCorrect").asBoolean();
-                out.add(new ItemResult(id, kind, calibration, expected, chosen, num(n, "classifierConfidence", 0),
-                        num(n, "autoConfidence", same ? slmConfidence : Double.NaN), n.path("autoValid").asBoolean(same && slmValid),
-                        n.path("autoCorrect").asBoolean(same && slmCorrect), slmConfidence, slmValid, slmCorrect,
-                        n.path("slmDetail").asText(""), n.hasNonNull("largeCorrect") ? n.get("largeCorrect").asBoolean() : null,
-                        n.path("promptTokens").asInt(0), n.path("completionTokens").asInt(0), n.path("largePromptTokens").asInt(-1),
-                        n.path("largeCompletionTokens").asInt(-1), n.has("variant") ? text(n, "variant") : known == null ? null : known.variant(),
-                        signals(n.get("slmSignals")), signals(n.get("autoSignals")), n.path("autoCalledTool").asBoolean(false),
-                        num(n, "slmMillis", 0), num(n, "largeMillis", -1)));
-            } catch (IllegalArgumentException | JsonProcessingException e) {
-                throw new IllegalArgumentException("item " + n.path("id").asText("?") + " of the report cannot be read: " + e.getMessage(), e);
-            }
-        }
-        return new Loaded(out, root.path("largeModelMeasured").asBoolean(false));
+        return ReportJson.read(json, set);
     }
 
     /** Items read back from a report, and whether the large model had been measured. */
     public record Loaded(List<ItemResult> results, boolean largeMeasured) {
-    }
-
-    private static ConfidenceSignals signals(JsonNode n) throws JsonProcessingException {
-        return n == null || n.isNull() ? null : JSON.treeToValue(n, ConfidenceSignals.class);
-    }
-
-    private static String text(JsonNode n, String key) {
-        return n.hasNonNull(key) ? n.get(key).asText() : null;
-    }
-
-    private static double num(JsonNode n, String key, double fallback) {
-        return n.hasNonNull(key) ? n.get(key).asDouble() : fallback;
-    }
-
-    private static Double finite(double x) {
-        return Double.isFinite(x) ? Math.round(x * 10000) / 10000.0 : null;
-    }
-
-    // Scores kept whole, so that a report read back gives the same thresholds.
-    private static Double exact(double x) {
-        return Double.isFinite(x) ? x : null;
-    }
-
-    private static String pct(double x) {
-        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * x);
-    }
-
-    private static String pts(double x) {
-        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%+.1f", x);
-    }
-
-    private static String num(double x) {
-        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.3f", x);
     }
 }

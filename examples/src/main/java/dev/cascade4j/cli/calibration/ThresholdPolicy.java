@@ -1,6 +1,5 @@
 package dev.cascade4j.cli.calibration;
 
-import dev.cascade4j.cli.calibration.RiskBound;
 import java.util.Locale;
 import java.util.Objects;
 
