@@ -44,7 +44,7 @@ class CalibrateCommandTest {
 
     @Test
     void refitsFromAStoredReportAndWritesTheCurveAndALoadableConfiguration() throws Exception {
-        // the 340-item report in docs/ predates logged signals: thresholds are chosen again, nothing is fitted
+        // the report in docs/ is the run the embedded configuration was fitted on: refitting it gives that configuration again
         Path report = Path.of("..", "docs", "calibration-report.json");
         Path out = tmp.resolve("again.json");
         Path fitted = tmp.resolve("fitted.yaml");
@@ -56,7 +56,18 @@ class CalibrateCommandTest {
         assertTrue(svg.startsWith("<svg") && svg.contains("chosen thresholds"), svg);
         RouterConfig config = RouterConfig.load(fitted);
         assertEquals(RouterConfig.defaults().routes().size(), config.routes().size());
-        assertTrue(config.routes().stream().allMatch(r -> r.confidence() == null), "no signals in the old report, nothing fitted");
+        RouterConfig shipped = RouterConfig.defaults();
+        for (var route : config.routes()) {
+            var embedded = shipped.route(route.name());
+            assertEquals(embedded.minGenerationConfidence(), route.minGenerationConfidence(), 1e-5, route.name());
+            assertEquals(embedded.confidence() == null, route.confidence() == null, route.name() + ": fitted in one and not the other");
+            if (route.confidence() != null) {
+                assertEquals(embedded.confidence().intercept(), route.confidence().intercept(), 1e-5, route.name());
+                route.confidence().features().forEach((name, term) ->
+                        assertEquals(embedded.confidence().features().get(name).weight(), term.weight(), 1e-5, route.name() + " " + name));
+            }
+        }
+        assertTrue(config.routes().stream().filter(r -> r.confidence() != null).count() >= 3, "routes fitted from the report's signals");
         CliTest.Run missing = CliTest.run("calibrate", "--from-report", tmp.resolve("none.json").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("error: cannot read --from-report") && missing.err().contains("none.json"), missing.err());

@@ -72,7 +72,7 @@ class CalibrationRunnerTest {
         assertEquals(items.size(), report.results().size());
         assertEquals(5, report.testItems());
         assertFalse(report.largeMeasured());
-        assertTrue(progress.getLast().startsWith("11/11 items"), progress.toString());
+        assertTrue(progress.getLast().startsWith("SLM: 11/11 items"), progress.toString());
 
         long routedRight = report.results().stream().filter(ItemResult::routedRight).count();
         assertTrue(routedRight >= 9, "routed right: " + routedRight + " of " + items.size());
