@@ -227,11 +227,8 @@ public final class CalibrationRunner {
             if (answer == null) {
                 return r;
             }
-            return new ItemResult(r.id(), r.kind(), r.calibration(), r.expectedRoute(), r.chosenRoute(), r.classifierConfidence(),
-                    r.autoConfidence(), r.autoValid(), r.autoCorrect(), r.slmConfidence(), r.slmValid(), r.slmCorrect(), r.slmDetail(),
-                    AnswerChecker.check(item, answer).correct(), r.promptTokens(), r.completionTokens(),
-                    answer.usage().promptTokens(), answer.usage().completionTokens(), r.variant(), r.slmSignals(), r.autoSignals(),
-                    r.autoCalledTool(), r.slmMillis(), answer.timings() == null ? -1 : answer.timings().totalMillis());
+            return r.withLarge(AnswerChecker.check(item, answer).correct(), answer.usage().promptTokens(),
+                    answer.usage().completionTokens(), answer.timings() == null ? -1 : answer.timings().totalMillis());
         } catch (Exception e) {
             // Unreachable large model: its answer is taken as right, like when none is configured.
             return r;

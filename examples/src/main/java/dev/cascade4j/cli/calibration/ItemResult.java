@@ -56,6 +56,13 @@ public record ItemResult(
         double slmMillis,
         double largeMillis) {
 
+    /** This result with the large model's answer checked, its tokens and its time. */
+    public ItemResult withLarge(boolean correct, int promptTokens, int completionTokens, double millis) {
+        return new ItemResult(id, kind, calibration, expectedRoute, chosenRoute, classifierConfidence, autoConfidence, autoValid,
+                autoCorrect, slmConfidence, slmValid, slmCorrect, slmDetail, correct, this.promptTokens, this.completionTokens,
+                promptTokens, completionTokens, variant, slmSignals, autoSignals, autoCalledTool, slmMillis, millis);
+    }
+
     public boolean routedRight() {
         return expectedRoute == null ? chosenRoute == null : expectedRoute.equals(chosenRoute);
     }
