@@ -3,6 +3,9 @@ package dev.cascade4j.cli;
 import dev.cascade4j.agent.log.DataDirectory;
 import dev.cascade4j.agent.log.QueryLogVerticle;
 import dev.cascade4j.agent.log.Redactor;
+import dev.cascade4j.agent.log.RoutedAnswerForwarder;
+import dev.cascade4j.inference.source.ModelStore;
+import dev.cascade4j.router.cluster.ModelVerticle;
 import dev.cascade4j.router.CascadeRouter;
 import dev.cascade4j.router.Router;
 import dev.cascade4j.router.config.RouterConfig;
@@ -14,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +48,28 @@ public final class ServeCommand implements Callable<Integer> {
     LogTarget queryLog;
     @Option(names = "--redact", paramLabel = "all|none|email,phone,card,secret", description = "what the query log masks (default ${DEFAULT-VALUE})")
     String redact = "all";
+    private String logTarget;
+    /** Calls a model node decodes and starts at once, past which it refuses more as overloaded. */
+    private static final int MODEL_CALLS_PENDING = 64;
+
+    @Option(names = "--cluster", description = "join a cluster of cascade4j nodes on Vert.x's clustered event bus (Hazelcast, TCP-IP discovery)")
+    boolean cluster;
+    @Option(names = "--cluster-host", paramLabel = "H", description = "the address this node binds and advertises to the cluster (default ${DEFAULT-VALUE})")
+    String clusterHost = "127.0.0.1";
+    @Option(names = "--cluster-port", paramLabel = "P", description = "this node's Hazelcast member port (default ${DEFAULT-VALUE})")
+    int clusterPort = ClusterNode.DEFAULT_PORT;
+    @Option(names = "--bus-port", paramLabel = "P", description = "this node's event-bus port (default: a free one)")
+    int busPort;
+    @Option(names = "--cluster-members", paramLabel = "HOST:PORT", split = ",", description = "other members to join (their --cluster-host:--cluster-port)")
+    List<String> members = List.of();
+    @Option(names = "--roles", paramLabel = "ROLE", split = ",", description = "what this node runs: http, router, model, log (default: all; http and router go together)")
+    List<String> roles = List.of();
+    @Option(names = "--models", paramLabel = "NAME", split = ",", description = "on a model node, the models it loads and serves, by name or reference (default: all the router configuration's)")
+    List<String> models = List.of();
+    @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name in x-cascade4j-node and the query log (default: the host name)")
+    String nodeName;
+    @Option(names = "--threads", paramLabel = "N", description = "threads per model on this node (default: the configuration's, else the machine's cores)")
+    Integer threads;
 
     /** Where the query log goes: one of these, or the default data folder. */
     static final class LogTarget {
@@ -93,34 +119,79 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Roles what = Roles.parse(roles, cluster);
         ServerConfig config = serverConfig();
         RouterConfig routes = routerConfig != null ? RouterConfig.load(routerConfig) : RouterConfig.defaults();
-        Redactor redactor = Redactor.parse(redact);
-
-        Vertx vertx = Vertx.vertx();
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CascadeRouter router = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).build();
-        String logTarget = null;
-        QueryLogVerticle log = null;
-        if (queryLog == null || !queryLog.off) {
-            if (queryLog != null && queryLog.postgres != null) {
-                log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(queryLog.postgres), redactor, metrics);
-                logTarget = "PostgreSQL " + queryLog.postgres.replaceAll("//[^@/]*@", "//");
-            } else {
-                Path dataDir = queryLog != null && queryLog.dataDir != null ? queryLog.dataDir : DataDirectory.root();
-                log = QueryLogVerticle.jsonl(dataDir, redactor, metrics);
-                logTarget = DataDirectory.queries(dataDir).toString();
-            }
-            vertx.deployVerticle(log).await();
+        if (threads != null) {
+            routes = ModelPlacement.withThreads(routes, threads);
         }
-        OpenAiServer server = server(vertx, router, metrics, config, log).build();
+        String node = nodeName != null ? nodeName : Roles.hostName();
+        ClusterNode clustered = cluster ? ClusterNode.join(clusterHost, clusterPort, busPort, members) : null;
+        Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx();
+        ModelPlacement placement = what.model() && cluster ? ModelPlacement.load(routes, models, ModelStore.defaultStore())
+                : ModelPlacement.none(routes);
+        List<Runnable> onStop = new ArrayList<>();
+        onStop.add(placement::close);
+        for (var held : placement.held().entrySet()) {
+            vertx.deployVerticle(new ModelVerticle(held.getKey(), held.getValue(), node, clustered.nodeId(), MODEL_CALLS_PENDING)).await();
+        }
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        QueryLogVerticle log = what.log() ? deployLog(vertx, metrics) : null;
+        if (what.router() && !what.log()) {
+            vertx.deployVerticle(new RoutedAnswerForwarder()).await(); // decisions cross to the node that logs
+        }
+        OpenAiServer server = null;
+        if (what.router()) {
+            CascadeRouter.Builder builder = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics);
+            if (cluster) {
+                placement.supply(builder, vertx, clustered.departures());
+            }
+            CascadeRouter router = builder.build();
+            onStop.addFirst(router::close);
+            server = start(vertx, router, metrics, config, log);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        OpenAiServer http = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop().await();
+            if (http != null) {
+                http.stop().await();
+            }
             vertx.close().await();
-            router.close();
+            onStop.forEach(Runnable::run);
             stopped.countDown();
         }));
+        if (!what.router()) {
+            System.err.printf("node %s serving models %s to the cluster at %s:%d%s; Ctrl-C stops%n", node, placement.held().keySet(),
+                    clusterHost, clusterPort, what.log() ? ", and the query log (" + logTarget + ")" : "");
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private QueryLogVerticle deployLog(Vertx vertx, PrometheusMeterRegistry metrics) {
+        QueryLogVerticle log;
+        Redactor redactor = Redactor.parse(redact);
+        if (queryLog != null && queryLog.off) {
+            return null;
+        }
+        if (queryLog != null && queryLog.postgres != null) {
+            log = QueryLogVerticle.postgres(PgConnectOptions.fromUri(queryLog.postgres), redactor, metrics);
+            logTarget = "PostgreSQL " + queryLog.postgres.replaceAll("//[^@/]*@", "//");
+        } else {
+            Path dataDir = queryLog != null && queryLog.dataDir != null ? queryLog.dataDir : DataDirectory.root();
+            log = QueryLogVerticle.jsonl(dataDir, redactor, metrics);
+            logTarget = DataDirectory.queries(dataDir).toString();
+        }
+        vertx.deployVerticle(log).await();
+        return log;
+    }
+
+    private OpenAiServer start(Vertx vertx, CascadeRouter router, PrometheusMeterRegistry metrics, ServerConfig config, QueryLogVerticle log) {
+        OpenAiServer server = server(vertx, router, metrics, config, log).build();
         try {
             server.start().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -137,11 +208,6 @@ public final class ServeCommand implements Callable<Integer> {
         } else {
             server.listeningOn().forEach(url -> System.err.println("listening on " + url));
         }
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return server;
     }
 }

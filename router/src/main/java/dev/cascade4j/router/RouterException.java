@@ -41,6 +41,23 @@ public class RouterException extends RuntimeException {
         }
     }
 
+    /**
+     * No node can serve the model now (HTTP 503 with Retry-After): none holds it, or the one that held
+     * the call left the cluster after it had begun answering.
+     */
+    public static final class Unavailable extends RouterException {
+        private final Duration retryAfter;
+
+        public Unavailable(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
     /** No model gave a whole answer within the subtask's deadline, and nothing cut off is returned in its place. */
     public static final class DeadlineExceeded extends RouterException {
         public DeadlineExceeded(String message) {

@@ -62,6 +62,8 @@ final class ErrorResponder {
                     unknown.getMessage() + "; GET /v1/models lists them");
             case RouterException.Overloaded busy -> ApiError.overloaded(busy.getMessage(),
                     busy.retryAfter() == null ? Duration.ofSeconds(1) : busy.retryAfter());
+            case RouterException.Unavailable gone -> new ApiError(503, "server_error", null, "model_unavailable", gone.getMessage(),
+                    gone.retryAfter());
             case RouterException.InvalidRequest invalid -> invalidRequest(invalid.getCause() != null ? invalid.getCause() : invalid);
             case InferenceException.InvalidRequest invalid -> invalidRequest(invalid);
             case InferenceException.Overloaded busy -> ApiError.overloaded(busy.getMessage(), Duration.ofSeconds(1));
