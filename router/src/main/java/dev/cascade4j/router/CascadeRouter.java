@@ -57,9 +57,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
     private final OutputJudge judge = new OutputJudge();
     private final DecisionRecorder recorder;
     private final Cancellations underWay = new Cancellations();
+    private final String nodeName;
 
     private CascadeRouter(Builder b) {
         this.vertx = Objects.requireNonNull(b.vertx, "vertx");
+        this.nodeName = b.nodeName == null ? LocalNode.name() : b.nodeName;
         this.config = b.config == null ? RouterConfig.defaults() : b.config;
         this.metrics = new RouterMetrics(b.registry == null ? new SimpleMeterRegistry() : b.registry);
         RouterCodecs.register(vertx);
@@ -86,7 +88,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         metrics.cache("classification", classifier::cacheStats);
         this.cpu = new BoundedWorker(vertx, "cascade4j-router-cpu", config.classifier().workers(), config.classifier().queueCapacity());
         this.local = new LocalCalls(vertx, cpu, metrics);
-        this.recorder = new DecisionRecorder(vertx, metrics);
+        this.recorder = new DecisionRecorder(vertx, metrics, nodeName);
     }
 
     public static Builder builder(Vertx vertx) {
@@ -99,6 +101,11 @@ public final class CascadeRouter implements Router, AutoCloseable {
 
     public MeterRegistry meterRegistry() {
         return metrics.registry();
+    }
+
+    @Override
+    public String nodeName() {
+        return nodeName;
     }
 
     @Override
@@ -258,6 +265,7 @@ public final class CascadeRouter implements Router, AutoCloseable {
         private MeterRegistry registry;
         private EmbeddingModel embeddingModel;
         private ModelStore store;
+        private String nodeName;
         private final Map<String, ChatModel> largeModels = new LinkedHashMap<>();
         private final Map<String, LocalModel> localModels = new LinkedHashMap<>();
 
@@ -298,6 +306,15 @@ public final class CascadeRouter implements Router, AutoCloseable {
         /** Where model references are resolved; {@link ModelStore#defaultStore()} when not set. */
         public Builder modelStore(ModelStore store) {
             this.store = store;
+            return this;
+        }
+
+        /**
+         * The name of this router's node, which its answers carry when their model ran in this JVM (in
+         * the {@code x-cascade4j-node} header and the query log); the local host name when not set.
+         */
+        public Builder nodeName(String name) {
+            this.nodeName = LocalNode.checked(name);
             return this;
         }
 

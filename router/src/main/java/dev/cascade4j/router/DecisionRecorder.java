@@ -10,15 +10,18 @@ import java.time.Instant;
 
 /**
  * Records how a subtask ended: its {@link RoutingDecision}, the meters, and the answer published on
- * {@link Router#ROUTED_ADDRESS} for the query log. One method per ending.
+ * {@link Router#ROUTED_ADDRESS} for the query log. One method per ending. Every answer it records
+ * names the node that generated it: this router's node unless the model ran on another.
  */
 final class DecisionRecorder {
     private final Vertx vertx;
     private final RouterMetrics metrics;
+    private final String nodeName;
 
-    DecisionRecorder(Vertx vertx, RouterMetrics metrics) {
+    DecisionRecorder(Vertx vertx, RouterMetrics metrics, String nodeName) {
         this.vertx = vertx;
         this.metrics = metrics;
+        this.nodeName = nodeName;
     }
 
     /** The SLM's answer was kept. */
@@ -89,7 +92,16 @@ final class DecisionRecorder {
         metrics.latency(tag, latency, routerTime);
         metrics.tokens(tag, "slm", slmAnswer);
         metrics.tokens(tag, "large", teacher);
-        return new RoutedAnswer(trip.subtask, decision, answer, slmAnswer, teacher, latency, routerTime);
+        GenerationResult slmOnNode = onNode(slmAnswer);
+        GenerationResult teacherOnNode = onNode(teacher);
+        // The returned answer is one of the two, and stays the same object as the one it is.
+        GenerationResult answerOnNode = answer == slmAnswer ? slmOnNode : answer == teacher ? teacherOnNode : onNode(answer);
+        return new RoutedAnswer(trip.subtask, decision, answerOnNode, slmOnNode, teacherOnNode, latency, routerTime);
+    }
+
+    /** The result naming its node: the one it names, else this router's (the model ran in this JVM). */
+    private GenerationResult onNode(GenerationResult result) {
+        return result == null || result.node() != null ? result : result.onNode(nodeName);
     }
 
     private RoutedAnswer publish(RoutedAnswer routed) {

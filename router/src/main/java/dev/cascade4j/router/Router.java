@@ -38,6 +38,14 @@ public interface Router {
     default void cancel(String subtaskId) {
     }
 
+    /**
+     * The name of the node this router runs on: its answers carry it ({@link dev.cascade4j.inference.GenerationResult#node()})
+     * when their model ran in this JVM. {@code null} when not known, e.g. for a client of a router elsewhere.
+     */
+    default String nodeName() {
+        return null;
+    }
+
     /** The configured routes, in configuration order. */
     List<RouteInfo> routes();
 

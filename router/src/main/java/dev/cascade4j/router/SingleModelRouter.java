@@ -1,6 +1,7 @@
 package dev.cascade4j.router;
 
 import dev.cascade4j.inference.Generation;
+import dev.cascade4j.inference.GenerationResult;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.LocalModel;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ public final class SingleModelRouter implements Router {
     private final LocalModel model;
     private final String name;
     private final Consumer<Generation> onStart;
+    private final String nodeName;
     private final Cancellations underWay = new Cancellations();
 
     public SingleModelRouter(LocalModel model) {
@@ -31,8 +33,14 @@ public final class SingleModelRouter implements Router {
 
     /** With {@code onStart} called for every generation the router starts (to watch or cancel it). */
     public SingleModelRouter(LocalModel model, Consumer<Generation> onStart) {
+        this(model, LocalNode.name(), onStart);
+    }
+
+    /** On the node named {@code nodeName} (the local host name in the other constructors), which its answers carry. */
+    public SingleModelRouter(LocalModel model, String nodeName, Consumer<Generation> onStart) {
         this.model = model;
         this.name = model.info().name();
+        this.nodeName = LocalNode.checked(nodeName);
         this.onStart = onStart;
     }
 
@@ -55,11 +63,12 @@ public final class SingleModelRouter implements Router {
             }
             onStart.accept(generation);
             call.started(generation);
-            generation.result().whenComplete((result, error) -> {
+            generation.result().whenComplete((generated, error) -> {
                 if (error != null) {
                     promise.fail(map(error));
                     return;
                 }
+                GenerationResult result = generated.node() != null ? generated : generated.onNode(nodeName);
                 RoutingDecision decision = new RoutingDecision(subtask.id(), name, 1.0, result.confidence().score(), false,
                         EscalationReason.NONE, name, false, null);
                 promise.complete(new RoutedAnswer(subtask, decision, result, result, null,
@@ -82,6 +91,11 @@ public final class SingleModelRouter implements Router {
             case RuntimeException r -> r;
             default -> new RouterException(e.getMessage(), e);
         };
+    }
+
+    @Override
+    public String nodeName() {
+        return nodeName;
     }
 
     @Override

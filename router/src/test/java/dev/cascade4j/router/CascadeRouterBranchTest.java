@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,7 @@ import dev.langchain4j.model.output.Response;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -202,6 +204,7 @@ class CascadeRouterBranchTest {
             assertEquals(0.9, d.generationConfidence(), 1e-9);
             assertTrue(d.detail().startsWith("generation confidence 0.90 >= 0.50; classified summarize 1.00"), d.detail());
             assertSame(a.slmAnswer(), a.answer());
+            assertEquals(InetAddress.getLocalHost().getHostName(), a.answer().node(), "by default the router's node is the host's name");
             assertNull(a.teacherAnswer());
             assertTrue(teacher.requests.isEmpty());
             assertEquals(ChatMessage.system("You summarize."), slm.requests.getFirst().messages().getFirst(), "the route's system prompt");
@@ -278,6 +281,22 @@ class CascadeRouterBranchTest {
             assertEquals(EscalationReason.INVALID_TOOL_ARGUMENTS, a.decision().reason(), a.decision().detail());
             assertTrue(a.decision().detail().startsWith("arguments of notify fail its schema"), a.decision().detail());
             assertTrue(a.decision().escalated());
+        }
+    }
+
+    @Test
+    void answersFromThisJvmNameTheRoutersNodeAndARemoteModelsAnswerKeepsItsOwn() throws Exception {
+        slm.gives(ScriptedModel.text("Maybe rain?", 0.2).onNode("model-node-7"));
+        CascadeRouter.Builder builder = CascadeRouter.builder(vertx).config(base().escalateTo("teacher").build())
+                .localModel(SLM, slm).localModel(OTHER, other).embeddingModel(KEYWORDS).largeModel("teacher", answering());
+        assertThrows(IllegalArgumentException.class, () -> builder.nodeName(" "));
+        try (CascadeRouter router = builder.nodeName("router-1").build()) {
+            assertEquals("router-1", router.nodeName());
+            RoutedAnswer a = await(router.route(ask("it rained").withRouteHint("summarize")));
+            assertTrue(a.decision().escalated(), a.decision().detail());
+            assertEquals("router-1", a.answer().node(), "the large model was called from the router's node");
+            assertSame(a.teacherAnswer(), a.answer());
+            assertEquals("model-node-7", a.slmAnswer().node());
         }
     }
 

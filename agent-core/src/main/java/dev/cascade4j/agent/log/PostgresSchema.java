@@ -40,7 +40,9 @@ final class PostgresSchema {
                     "CREATE INDEX cascade4j_queries_route_time ON cascade4j_queries (route, time)",
                     "CREATE UNIQUE INDEX cascade4j_queries_seq ON cascade4j_queries (seq)"),
             // 2: the raw confidence signals of the SLM's answer; rows written before stay null
-            List.of("ALTER TABLE cascade4j_queries ADD COLUMN signals jsonb"));
+            List.of("ALTER TABLE cascade4j_queries ADD COLUMN signals jsonb"),
+            // 3: the node whose model generated the returned answer; rows written before stay null
+            List.of("ALTER TABLE cascade4j_queries ADD COLUMN node text"));
 
     private PostgresSchema() {
     }

@@ -48,6 +48,8 @@ import java.util.function.UnaryOperator;
  * @param feedback             a rating or correction attached after the fact, {@code null} until then
  * @param signals              the raw confidence signals the SLM's answer was judged on ({@code null} when no SLM ran,
  *                             and in records written before they were logged), for refitting a route's confidence model
+ * @param node                 the cascade4j node whose model generated the returned answer ({@code null} in records
+ *                             written before nodes were logged)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record QueryRecord(
@@ -69,14 +71,24 @@ public record QueryRecord(
         @JsonProperty("tokens_in") int tokensIn,
         @JsonProperty("tokens_out") int tokensOut,
         @JsonProperty("feedback") Feedback feedback,
-        @JsonProperty("signals") ConfidenceSignals signals) {
+        @JsonProperty("signals") ConfidenceSignals signals,
+        @JsonProperty("node") String node) {
 
-    /** A record without confidence signals. */
+    /** A record without confidence signals or node. */
     public QueryRecord(String id, Instant time, String route, double classifierConfidence, Double generationConfidence, String model,
                        Request request, Answer slmAnswer, boolean escalated, String reason, String detail, boolean fallback,
                        Answer teacherAnswer, double latencyMillis, double routerMillis, int tokensIn, int tokensOut, Feedback feedback) {
         this(id, time, route, classifierConfidence, generationConfidence, model, request, slmAnswer, escalated, reason, detail, fallback,
-                teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, feedback, null);
+                teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, feedback, null, null);
+    }
+
+    /** A record that names no node. */
+    public QueryRecord(String id, Instant time, String route, double classifierConfidence, Double generationConfidence, String model,
+                       Request request, Answer slmAnswer, boolean escalated, String reason, String detail, boolean fallback,
+                       Answer teacherAnswer, double latencyMillis, double routerMillis, int tokensIn, int tokensOut, Feedback feedback,
+                       ConfidenceSignals signals) {
+        this(id, time, route, classifierConfidence, generationConfidence, model, request, slmAnswer, escalated, reason, detail, fallback,
+                teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, feedback, signals, null);
     }
 
     public QueryRecord {
@@ -119,7 +131,8 @@ public record QueryRecord(
                 in,
                 out,
                 null,
-                d.signals());
+                d.signals(),
+                routed.answer() == null ? null : routed.answer().node());
     }
 
     private static double millis(java.time.Duration d) {
@@ -128,7 +141,7 @@ public record QueryRecord(
 
     public QueryRecord withFeedback(Feedback f) {
         return new QueryRecord(id, time, route, classifierConfidence, generationConfidence, model, request, slmAnswer,
-                escalated, reason, detail, fallback, teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, f, signals);
+                escalated, reason, detail, fallback, teacherAnswer, latencyMillis, routerMillis, tokensIn, tokensOut, f, signals, node);
     }
 
     /**
@@ -142,7 +155,7 @@ public record QueryRecord(
                 escalated, reason, detail == null ? null : text.apply(detail), fallback,
                 teacherAnswer == null ? null : teacherAnswer.mapText(text, jsonText),
                 latencyMillis, routerMillis, tokensIn, tokensOut,
-                feedback == null ? null : feedback.mapText(text), signals);
+                feedback == null ? null : feedback.mapText(text), signals, node);
     }
 
     /** Whether the SLM's answer stands: no escalation, no fallback, not rated bad. */

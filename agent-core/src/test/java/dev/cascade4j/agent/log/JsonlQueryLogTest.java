@@ -40,19 +40,23 @@ class JsonlQueryLogTest {
     }
 
     @Test
-    void confidenceSignalsRoundTripAndOldRecordsWithoutThemStillRead() {
+    void confidenceSignalsAndNodeRoundTripAndOldRecordsWithoutThemStillRead() {
         QueryRecord r = QueryRecord.from(SampleRecords.kept("sig-1", "Rome", Instant.parse("2026-01-01T00:00:00Z")));
         assertNotNull(r.signals(), "the decision's signals reach the record");
+        assertEquals(SampleRecords.MODEL_NODE, r.node(), "the node that generated the returned answer");
         assertEquals(1.0, r.signals().grounding(), 1e-12);
         assertEquals(1, r.signals().toolCalls());
         assertTrue(r.signals().calledWhenOptional(), "tool_choice auto and a call");
-        QueryRecord back = QueryLogJson.readRecord(QueryLogJson.write(r));
+        String json = QueryLogJson.write(r);
+        assertTrue(json.contains("\"node\":\"" + SampleRecords.MODEL_NODE + "\""), json);
+        QueryRecord back = QueryLogJson.readRecord(json);
         assertEquals(r, back);
-        // a line written before signals were logged has no such key
-        String old = QueryLogJson.write(r).replaceFirst(",\"signals\":\\{[^}]*\\}", "");
-        assertFalse(old.contains("\"signals\""), old);
+        // a line written before signals and nodes were logged has no such keys
+        String old = json.replaceFirst(",\"signals\":\\{[^}]*\\}", "").replaceFirst(",\"node\":\"[^\"]*\"", "");
+        assertFalse(old.contains("\"signals\"") || old.contains("\"node\""), old);
         QueryRecord oldBack = QueryLogJson.readRecord(old);
         assertNull(oldBack.signals());
+        assertNull(oldBack.node());
         assertEquals(r.id(), oldBack.id());
     }
 

@@ -90,12 +90,16 @@ abstract class PostgresQueryLogContract {
             var versions = await(admin.query("SELECT version FROM cascade4j_schema_version ORDER BY version").execute());
             List<Integer> v = new ArrayList<>();
             versions.forEach(r -> v.add(r.getInteger(0)));
-            assertEquals(List.of(1, 2), v);
+            assertEquals(List.of(1, 2, 3), v);
             assertEquals(PostgresQueryLog.schemaVersion(), v.getLast());
             var types = await(admin.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'cascade4j_queries'"
                     + " AND column_name IN ('request', 'slm_answer', 'teacher_answer', 'signals')").execute());
             types.forEach(r -> assertEquals("jsonb", r.getString(0)));
             assertEquals(4, types.size());
+            var node = await(admin.query("SELECT data_type, is_nullable FROM information_schema.columns"
+                    + " WHERE table_name = 'cascade4j_queries' AND column_name = 'node'").execute()).iterator().next();
+            assertEquals("text", node.getString(0));
+            assertEquals("YES", node.getString(1), "rows written before version 3 have no node");
         } finally {
             await(admin.close());
         }
@@ -124,9 +128,10 @@ abstract class PostgresQueryLogContract {
                 escalated.classifierConfidence(), escalated.generationConfidence(), escalated.model(), escalated.request(),
                 escalated.slmAnswer(), escalated.escalated(), escalated.reason(), escalated.detail(), escalated.fallback(),
                 escalated.teacherAnswer(), escalated.latencyMillis(), escalated.routerMillis(), escalated.tokensIn(),
-                escalated.tokensOut(), null, escalated.signals());
+                escalated.tokensOut(), null, escalated.signals(), escalated.node());
         // field by field (JSONB keeps objects, not their key order)
         assertEquals(expected, e);
+        assertEquals(SampleRecords.ROUTER_NODE, e.node());
         assertEquals(1, e.signals().groundingChecked(), "one argument value checked against the request");
         assertEquals(0.0, e.signals().grounding(), 1e-12, "Lyon for Paris: not found in the request");
         assertEquals("{\"city\":\"Paris\"}", e.teacherAnswer().toolCalls().getFirst().arguments());

@@ -17,7 +17,7 @@ class PostgresRowsTest {
     void aRecordBecomesTheInsertsParametersInColumnOrder() {
         QueryRecord r = QueryRecord.from(SampleRecords.kept("r1", "Paris", Instant.parse("2026-01-02T03:04:05.123456789Z")));
         Tuple t = PostgresRows.insertTuple(r);
-        assertEquals(21, t.size());
+        assertEquals(22, t.size());
         assertEquals("r1", t.getValue(0));
         assertEquals(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000, ZoneOffset.UTC), t.getValue(1), "timestamptz keeps microseconds");
         assertEquals(QueryLogJson.write(r.request()), t.getValue(6));
@@ -27,6 +27,7 @@ class PostgresRowsTest {
         assertNull(t.getValue(17), "no feedback yet");
         assertNull(t.getValue(19));
         assertEquals(r.signals() == null ? null : QueryLogJson.write(r.signals()), t.getValue(20));
+        assertEquals(SampleRecords.MODEL_NODE, t.getValue(21));
     }
 
     @Test

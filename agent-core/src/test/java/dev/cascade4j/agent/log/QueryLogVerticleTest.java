@@ -43,7 +43,9 @@ class QueryLogVerticleTest {
         QueryRecordCodec codec = new QueryRecordCodec();
         io.vertx.core.buffer.Buffer wire = io.vertx.core.buffer.Buffer.buffer().appendString("header");
         codec.encodeToWire(wire, r);
-        assertEquals(r, codec.decodeFromWire(6, wire));
+        QueryRecord decoded = codec.decodeFromWire(6, wire);
+        assertEquals(r, decoded);
+        assertEquals(SampleRecords.ROUTER_NODE, decoded.node());
     }
 
     @Test

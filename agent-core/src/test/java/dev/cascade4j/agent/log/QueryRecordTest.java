@@ -24,6 +24,7 @@ class QueryRecordTest {
         assertEquals(0.75, r.classifierConfidence());
         assertEquals(0.21, r.generationConfidence());
         assertEquals("gpt-large", r.model());
+        assertEquals(SampleRecords.ROUTER_NODE, r.node(), "the node of the returned answer, not the SLM's");
         assertTrue(r.escalated());
         assertEquals("LOW_GENERATION_CONFIDENCE", r.reason());
         assertEquals("generation confidence 0.21 < 0.55", r.detail());
@@ -48,7 +49,7 @@ class QueryRecordTest {
         JsonNode n = QueryLogJson.MAPPER.readTree(json);
         for (String field : List.of("id", "time", "route", "classifier_confidence", "generation_confidence", "model", "request",
                 "slm_answer", "escalated", "reason", "detail", "fallback", "teacher_answer", "latency_ms", "router_ms",
-                "tokens_in", "tokens_out", "feedback")) {
+                "tokens_in", "tokens_out", "feedback", "signals", "node")) {
             assertTrue(n.has(field), "missing " + field + " in " + json);
         }
         assertEquals("2026-03-01T10:00:00Z", n.get("time").asText());

@@ -21,8 +21,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Routed answers shaped like the router's, for log tests: a weather tool call, kept or escalated. */
+/**
+ * Routed answers shaped like the router's, for log tests: a weather tool call, kept or escalated. The
+ * SLM answers on a model node of a cluster ({@link #MODEL_NODE}), the large model is called from the
+ * router's node ({@link #ROUTER_NODE}).
+ */
 final class SampleRecords {
+    static final String MODEL_NODE = "model-node-1";
+    static final String ROUTER_NODE = "router-node";
     static final ToolSpec WEATHER;
 
     static {
@@ -53,7 +59,7 @@ final class SampleRecords {
     /** A subtask kept on the SLM. */
     static RoutedAnswer kept(String id, String city, Instant time) {
         Subtask s = new Subtask(id, weatherRequest(city), null, null, time);
-        GenerationResult slm = toolAnswer(city, 0.91);
+        GenerationResult slm = toolAnswer(city, 0.91).onNode(MODEL_NODE);
         return new RoutedAnswer(s, new RoutingDecision(id, "weather", 0.88, 0.91, false, EscalationReason.NONE, "smollm2", false,
                 "generation confidence 0.91 >= 0.55", ConfidenceSignals.of(weatherRequest(city), slm, 0.88)), slm, slm, null, Duration.ofMillis(70), Duration.ofNanos(800_000));
     }
@@ -61,8 +67,8 @@ final class SampleRecords {
     /** A subtask escalated to the large model, which answered (the teacher label). */
     static RoutedAnswer escalated(String id, String city, Instant time) {
         Subtask s = new Subtask(id, weatherRequest(city), null, null, time);
-        GenerationResult slm = toolAnswer("Lyon", 0.21);
-        GenerationResult teacher = toolAnswer(city, 1.0);
+        GenerationResult slm = toolAnswer("Lyon", 0.21).onNode(MODEL_NODE);
+        GenerationResult teacher = toolAnswer(city, 1.0).onNode(ROUTER_NODE);
         return new RoutedAnswer(s, new RoutingDecision(id, "weather", 0.75, 0.21, true, EscalationReason.LOW_GENERATION_CONFIDENCE,
                 "gpt-large", false, "generation confidence 0.21 < 0.55", ConfidenceSignals.of(weatherRequest(city), slm, 0.75)), teacher, slm, teacher, Duration.ofMillis(900), Duration.ofMillis(1));
     }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The OpenAI wire shapes of an answer: a whole {@code chat.completion}, or the
  * {@code chat.completion.chunk} events of a stream. Both carry a {@code cascade4j} object saying how
- * the answer was served (in a stream, on the finish chunk, when the decision is known).
+ * the answer was served and on which node it was generated (in a stream, on the finish chunk, when
+ * the decision is known).
  */
 final class ChatCompletionJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -26,7 +27,7 @@ final class ChatCompletionJson {
         this.created = created;
     }
 
-    ObjectNode completion(GenerationResult answer, RoutingDecision decision, boolean cached) {
+    ObjectNode completion(GenerationResult answer, RoutingDecision decision, String node, boolean cached) {
         ObjectNode root = header("chat.completion", decision.model());
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -44,7 +45,7 @@ final class ChatCompletionJson {
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(answer));
         root.set("usage", usage(answer.usage()));
-        root.set("cascade4j", cascade4j(decision, cached));
+        root.set("cascade4j", cascade4j(decision, node, cached));
         return root;
     }
 
@@ -73,9 +74,9 @@ final class ChatCompletionJson {
         return chunk(model, delta, null, withUsageField);
     }
 
-    ObjectNode finishChunk(GenerationResult answer, RoutingDecision decision, boolean cached, boolean withUsageField) {
+    ObjectNode finishChunk(GenerationResult answer, RoutingDecision decision, String node, boolean cached, boolean withUsageField) {
         ObjectNode chunk = chunk(decision.model(), F.objectNode(), finishReason(answer), withUsageField);
-        chunk.set("cascade4j", cascade4j(decision, cached));
+        chunk.set("cascade4j", cascade4j(decision, node, cached));
         return chunk;
     }
 
@@ -121,7 +122,7 @@ final class ChatCompletionJson {
         return node;
     }
 
-    static ObjectNode cascade4j(RoutingDecision d, boolean cached) {
+    static ObjectNode cascade4j(RoutingDecision d, String generatedOn, boolean cached) {
         ObjectNode node = F.objectNode()
                 .put("subtask_id", d.subtaskId())
                 .put("route", d.route())
@@ -132,6 +133,7 @@ final class ChatCompletionJson {
         node.put("reason", d.reason() == null ? null : d.reason().name().toLowerCase());
         node.put("fallback", d.fallback());
         node.put("cached", cached);
+        node.put("node", generatedOn);
         if (d.detail() != null) {
             node.put("detail", d.detail());
         }

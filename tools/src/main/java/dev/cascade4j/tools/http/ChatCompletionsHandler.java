@@ -36,7 +36,8 @@ import java.util.concurrent.CancellationException;
  * <ul>
  * <li>when {@code model} names a local model, that model answers (no classification, no escalation),
  *     and its tokens are streamed live as they are generated; the route and model headers go out
- *     first, and escalation and confidence follow as HTTP trailers and in the finish chunk;</li>
+ *     first, and escalation, confidence and the node that generated the answer follow as HTTP
+ *     trailers and in the finish chunk;</li>
  * <li>when {@code model} is a route or {@code auto}, the router may escalate, so the stream starts
  *     once the decision is made, with every header set, and replays the final answer as deltas.</li>
  * </ul>
@@ -51,6 +52,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(ChatCompletionsHandler.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int STREAM_PIECE = 16;
+    /** The node whose model generated the answer: the router's own, or a model node of a cluster. */
+    private static final String NODE_HEADER = "x-cascade4j-node";
 
     private final Router router;
     private final ServerConfig config;
@@ -198,7 +201,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                 return;
             }
             if (!streamOpen) {
-                openStream(null);
+                openStream(null, null);
             }
             streamed.append(text);
             event(json.contentChunk(request.model(), text, request.includeUsage()));
@@ -229,14 +232,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
         /** Sends a complete answer: as JSON, or as a stream (the rest of a live one, or all of it). */
         void deliver(GenerationResult answer, RoutingDecision decision, boolean cached) {
+            String node = answer.node() != null ? answer.node() : router.nodeName();
             if (!request.stream()) {
-                decisionHeaders(decision);
+                decisionHeaders(decision, node);
                 response.putHeader("Content-Type", "application/json")
-                        .end(Buffer.buffer(bytes(json.completion(answer, decision, cached))));
+                        .end(Buffer.buffer(bytes(json.completion(answer, decision, node, cached))));
                 return;
             }
             if (!streamOpen) {
-                openStream(decision);
+                openStream(decision, node);
             }
             String model = decision.model();
             boolean usageField = request.includeUsage();
@@ -262,28 +266,31 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                     event(json.toolCallArguments(model, i, piece, usageField));
                 }
             }
-            event(json.finishChunk(answer, decision, cached, usageField));
+            event(json.finishChunk(answer, decision, node, cached, usageField));
             if (request.includeUsage()) {
                 event(json.usageChunk(model, answer.usage()));
             }
             if (trailers) {
                 response.trailers().set("x-cascade4j-escalated", Boolean.toString(decision.escalated()))
                         .set("x-cascade4j-confidence", confidence(decision));
+                if (node != null) {
+                    response.trailers().set(NODE_HEADER, node);
+                }
             }
             response.end("data: [DONE]\n\n");
         }
 
         /** Headers and the role chunk; with a decision, every x-cascade4j header, else only what is known up front. */
-        private void openStream(RoutingDecision decision) {
+        private void openStream(RoutingDecision decision, String node) {
             streamOpen = true;
             if (decision != null) {
-                decisionHeaders(decision);
+                decisionHeaders(decision, node);
             } else {
                 response.putHeader("x-cascade4j-route", request.model()).putHeader("x-cascade4j-model", request.model());
                 // HTTP/1.0 has no chunked encoding, so no trailers: the finish chunk carries the same facts.
                 trailers = ctx.request().version() != HttpVersion.HTTP_1_0;
                 if (trailers) {
-                    response.putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence");
+                    response.putHeader("Trailer", "x-cascade4j-escalated, x-cascade4j-confidence, " + NODE_HEADER);
                 }
             }
             response.setChunked(true)
@@ -293,11 +300,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             event(json.roleChunk(decision == null ? request.model() : decision.model(), request.includeUsage()));
         }
 
-        private void decisionHeaders(RoutingDecision d) {
+        private void decisionHeaders(RoutingDecision d, String node) {
             response.putHeader("x-cascade4j-route", d.route() == null ? "none" : d.route())
                     .putHeader("x-cascade4j-model", d.model())
                     .putHeader("x-cascade4j-escalated", Boolean.toString(d.escalated()))
                     .putHeader("x-cascade4j-confidence", confidence(d));
+            if (node != null) {
+                response.putHeader(NODE_HEADER, node);
+            }
         }
 
         private void event(ObjectNode data) {

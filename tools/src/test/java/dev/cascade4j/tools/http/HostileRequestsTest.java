@@ -432,6 +432,7 @@ class HostileRequestsTest {
 
         String http11 = raw(request.replace("HTTP/1.0", "HTTP/1.1").replace("Host: localhost\r\n", "Host: localhost\r\nConnection: close\r\n"));
         assertTrue(http11.toLowerCase().contains("\r\ntrailer: x-cascade4j-escalated"), http11);
+        assertTrue(http11.contains("\r\nx-cascade4j-node: " + router.nodeName() + "\r\n"), "the node follows as a trailer: " + http11);
     }
 
     static String raw(String request) throws Exception {

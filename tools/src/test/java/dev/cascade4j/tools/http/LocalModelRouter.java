@@ -13,14 +13,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** One real local model behind the server, recording every generation it starts so tests can watch them end. */
+/**
+ * One real local model behind the server, on the node {@link #NODE}, recording every generation it
+ * starts so tests can watch them end.
+ */
 final class LocalModelRouter implements Router {
+    static final String NODE = "http-test-node";
     final BlockingQueue<CompletableFuture<GenerationResult>> started = new LinkedBlockingQueue<>();
     final AtomicInteger submitted = new AtomicInteger();
     private final SingleModelRouter router;
 
     LocalModelRouter(LocalModel model) {
-        this.router = new SingleModelRouter(model, generation -> {
+        this.router = new SingleModelRouter(model, NODE, generation -> {
             submitted.incrementAndGet();
             started.add(generation.result());
         });

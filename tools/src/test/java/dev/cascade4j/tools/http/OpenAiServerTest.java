@@ -229,6 +229,7 @@ class OpenAiServerTest {
         assertTrue(r.header("content-type").startsWith("text/event-stream"));
         assertEquals(modelName, r.header("x-cascade4j-model"));
         assertEquals("false", r.header("x-cascade4j-escalated"));
+        assertEquals(LocalModelRouter.NODE, r.header("x-cascade4j-node"));
         double confidence = Double.parseDouble(r.header("x-cascade4j-confidence"));
         assertTrue(confidence >= 0 && confidence <= 1);
 
@@ -260,6 +261,7 @@ class OpenAiServerTest {
         assertTrue(arguments.get(0).length() > 16, "arguments arrive in several pieces");
         assertEquals(List.of(), validate(WEATHER_SCHEMA, arguments.get(0).toString()), arguments.get(0).toString());
         assertEquals(modelName, cascade.get("route").asText());
+        assertEquals(LocalModelRouter.NODE, cascade.get("node").asText());
         assertFalse(cascade.get("escalated").asBoolean());
         JsonNode usage = chunks.getLast();
         assertEquals(0, usage.get("choices").size());
@@ -291,6 +293,7 @@ class OpenAiServerTest {
         JsonNode last = Http.parse(events.get(events.size() - 2));
         assertTrue(List.of("stop", "length").contains(last.at("/choices/0/finish_reason").asText()), last.toString());
         assertEquals(modelName, last.at("/cascade4j/model").asText());
+        assertEquals(LocalModelRouter.NODE, last.at("/cascade4j/node").asText(), "a live stream names the node on its finish chunk");
     }
 
     @Test
@@ -306,6 +309,8 @@ class OpenAiServerTest {
         assertEquals(r.header("x-cascade4j-confidence"), String.format(java.util.Locale.ROOT, "%.4f", b.at("/cascade4j/confidence").asDouble()));
         assertEquals(1.0, b.at("/cascade4j/classifier_confidence").asDouble());
         assertFalse(b.at("/cascade4j/cached").asBoolean());
+        assertEquals(LocalModelRouter.NODE, r.header("x-cascade4j-node"));
+        assertEquals(LocalModelRouter.NODE, b.at("/cascade4j/node").asText());
     }
 
     @Test
@@ -467,6 +472,7 @@ class OpenAiServerTest {
         assertTrue(second.json().at("/cascade4j/cached").asBoolean());
         assertEquals(first.json().at("/choices/0/message/content"), second.json().at("/choices/0/message/content"));
         assertEquals(first.json().at("/cascade4j/subtask_id"), second.json().at("/cascade4j/subtask_id"), "the same decision");
+        assertEquals(LocalModelRouter.NODE, second.header("x-cascade4j-node"), "the node that generated the cached answer");
 
         ObjectNode streamed = body.deepCopy();
         streamed.put("stream", true);
