@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.cli.ClusterTopology.Node;
 import dev.cascade4j.router.config.LargeModelConfig;
 import dev.cascade4j.router.config.LocalModelConfig;
+import dev.cascade4j.router.config.Route;
 import dev.cascade4j.router.config.RouterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,8 +109,8 @@ class DockerComposeTest {
 
     @Test
     void onlyTheHttpNodePublishesAPortAndItIsTheOneItServes() {
+        Node http = TOPOLOGY.withRole("http").getFirst();
         for (String service : services()) {
-            Node http = TOPOLOGY.withRole("http").getFirst();
             if (service.equals(http.name())) {
                 String port = compose.option(service, "--port");
                 assertEquals(List.of("8080:" + port), compose.strings(service, "ports"));
@@ -176,7 +177,16 @@ class DockerComposeTest {
         Path file = ROOT.resolve("deploy/router-ollama.yaml");
         RouterConfig ollama = RouterConfig.load(file);
         RouterConfig embedded = RouterConfig.defaults();
-        assertEquals(embedded.withoutLargeModels(), ollama.withoutLargeModels(), "only the large tier differs from the embedded file");
+        assertEquals(embedded.routes().stream().map(Route::name).toList(), ollama.routes().stream().map(Route::name).toList());
+        for (Route route : embedded.routes()) {
+            assertEquals(route, ollama.route(route.name()), "route " + route.name() + " differs from the embedded file's");
+        }
+        RouterConfig ollamaRest = ollama.withoutLargeModels();
+        RouterConfig embeddedRest = embedded.withoutLargeModels();
+        assertEquals(embeddedRest.defaultModel(), ollamaRest.defaultModel(), "defaultModel");
+        assertEquals(embeddedRest.localModels(), ollamaRest.localModels(), "localModels");
+        assertEquals(embeddedRest.classifier(), ollamaRest.classifier(), "classifier");
+        assertEquals(embeddedRest.escalation(), ollamaRest.escalation(), "escalation, but for its target");
         LargeModelConfig.Ollama large = assertInstanceOf(LargeModelConfig.Ollama.class,
                 ollama.largeModel(ollama.escalation().defaultTarget()));
         assertEquals("http://ollama:11434", large.baseUrl());
