@@ -142,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         OpenAiServer server = null;
         if (what.router()) {
-            CascadeRouter.Builder builder = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics);
+            CascadeRouter.Builder builder = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).nodeName(node);
             if (cluster) {
                 placement.supply(builder, vertx, clustered.departures());
             }

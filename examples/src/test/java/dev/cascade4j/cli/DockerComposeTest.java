@@ -268,11 +268,14 @@ class DockerComposeTest {
 
     @Test
     void serveAcceptsEveryNodesCommand() {
-        CommandLine serve = new CommandLine(new ServeCommand());
-        assumeTrue(serve.getCommandSpec().findOption("--cluster") != null, "serve has no --cluster option on this branch yet");
         for (Node node : TOPOLOGY.nodes()) {
             List<String> command = compose.strings(node.name(), "command");
-            new CommandLine(new ServeCommand()).parseArgs(command.subList(1, command.size()).toArray(String[]::new));
+            ServeCommand serve = new ServeCommand();
+            new CommandLine(serve).parseArgs(command.subList(1, command.size()).toArray(String[]::new));
+            Roles roles = Roles.parse(serve.roles, serve.cluster);
+            assertEquals(node.runs("router"), roles.router(), node.name());
+            assertEquals(node.runs("model"), roles.model(), node.name());
+            assertEquals(node.runs("log"), roles.log(), node.name());
         }
     }
 

@@ -1,0 +1,204 @@
+package dev.cascade4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployment docker-compose.yml describes ({@link ClusterTopology#DOCKER_COMPOSE}), as JVMs on
+ * loopback: one node with http, router and log, two model nodes with SmolLM2 on one thread each.
+ * Traffic spreads over both model nodes, survives one being killed (kill -9) and returns to it when it
+ * restarts; every request ends within its deadline, and every answer acknowledged is in the query log
+ * under the node that generated it.
+ */
+class ClusterTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** What a request may take beyond its deadline: the HTTP round trip and the router's own work. */
+    private static final Duration SLACK = Duration.ofSeconds(5);
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicInteger prompts = new AtomicInteger();
+    /** Answers acknowledged with 200: subtask id to the node its header named. */
+    private final Map<String, String> acknowledged = new HashMap<>();
+    private int port;
+
+    record Answer(int status, String node, String id, String retryAfter, Duration took) {
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(NodeProcess::close);
+    }
+
+    @Test
+    void trafficSpreadsOverModelNodesAndMovesToTheSurvivor() throws Exception {
+        assertEquals(List.of("http", "model-1", "model-2"), ClusterTopology.DOCKER_COMPOSE.names());
+        Files.writeString(dir.resolve("router.yaml"), """
+                defaultModel: smollm2-135m
+                localModels:
+                  - ref: smollm2-135m
+                    name: smol
+                    parallelSequences: 2
+                    contextPerSequence: 1024
+                routes:
+                  - name: chat
+                    model: smollm2-135m
+                    minGenerationConfidence: 0
+                    examples: [Say hello., Tell me a joke.]
+                """);
+        Files.writeString(dir.resolve("server.yaml"), "request-deadline: " + DEADLINE.toSeconds() + "s\ncache:\n  enabled: false\n");
+        int[] hz = {freePort(), freePort(), freePort()};
+        port = freePort();
+        String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
+        NodeProcess model1 = node("model-1", hz[1], members, "--roles", "model", "--threads", "1");
+        NodeProcess model2 = node("model-2", hz[2], members, "--roles", "model", "--threads", "1");
+        NodeProcess front = node("http", hz[0], members, "--roles", "http,router,log", "--port", Integer.toString(port),
+                "--config", dir.resolve("server.yaml").toString(), "--data-dir", dir.resolve("data").toString());
+        model1.start();
+        model2.start();
+        front.start();
+        model1.awaitLine("node model-1 serving models [smol]", START);
+        model2.awaitLine("node model-2 serving models [smol]", START);
+        front.awaitLine("serving routes [chat]", START);
+
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 20 && seen.size() < 2; i++) {
+            Answer a = ask();
+            assertEquals(200, a.status(), "before any failure");
+            seen.add(a.node());
+        }
+        assertEquals(Set.of("model-1", "model-2"), seen, "traffic did not reach both model nodes");
+
+        // requests in flight while model-1 dies: each ends within its deadline, answered or refused with Retry-After
+        List<CompletableFuture<Answer>> inFlight = Stream.generate(() -> CompletableFuture.supplyAsync(this::askUnchecked)).limit(4).toList();
+        model1.kill();
+        for (CompletableFuture<Answer> f : inFlight) {
+            checkEnded(f.join());
+        }
+        List<Answer> after = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            after.add(checkEnded(ask()));
+        }
+        for (Answer a : after.subList(4, 8)) {
+            assertEquals(200, a.status(), "the survivor did not take the traffic: " + after);
+            assertEquals("model-2", a.node());
+        }
+
+        model1.start();
+        model1.awaitLine("node model-1 serving models [smol]", START);
+        boolean back = false;
+        for (int i = 0; i < 20 && !back; i++) {
+            Answer a = ask();
+            assertEquals(200, a.status(), "after model-1 rejoined");
+            back = "model-1".equals(a.node());
+        }
+        assertTrue(back, "the restarted model-1 took no traffic in 20 requests");
+
+        int exit = front.stop();
+        assertTrue(exit == 0 || exit == 143, "the front node exited with " + exit + " on SIGTERM:\n" + front.log());
+        Map<String, String> logged = loggedNodes(dir.resolve("data").resolve("queries"));
+        for (var e : acknowledged.entrySet()) {
+            assertEquals(e.getValue(), logged.get(e.getKey()), "answer " + e.getKey() + " acknowledged but not logged with its node");
+        }
+    }
+
+    private NodeProcess node(String name, int clusterPort, String members, String... roleArgs) {
+        List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
+                "--cluster-members", members, "--node-name", name, "--router-config", dir.resolve("router.yaml").toString()));
+        args.addAll(List.of(roleArgs));
+        NodeProcess n = new NodeProcess(name, dir, args);
+        nodes.add(n);
+        return n;
+    }
+
+    private Answer askUnchecked() {
+        try {
+            return ask();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One chat completion; the client gives up only well past the server's deadline, so a hang shows as a failure. */
+    private Answer ask() throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("model", "chat").put("max_tokens", 24)
+                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
+                        .put("content", "Say hello to visitor number " + prompts.incrementAndGet() + ".")))
+                .toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(DEADLINE.plus(SLACK).multipliedBy(2)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long began = System.nanoTime();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String node = r.headers().firstValue("x-cascade4j-node").orElse(null);
+        String id = null;
+        if (r.statusCode() == 200) {
+            JsonNode json = JSON.readTree(r.body());
+            id = json.path("id").asText().replaceFirst("^chatcmpl-", "");
+            assertNotNull(node, "a 200 without x-cascade4j-node");
+            assertEquals(node, json.path("cascade4j").path("node").asText(), "header and body name different nodes");
+            synchronized (acknowledged) {
+                acknowledged.put(id, node);
+            }
+        }
+        return new Answer(r.statusCode(), node, id, r.headers().firstValue("retry-after").orElse(null), took);
+    }
+
+    private static Answer checkEnded(Answer a) {
+        assertTrue(a.took().compareTo(DEADLINE.plus(SLACK)) <= 0, "a request took " + a.took() + ", past its deadline of " + DEADLINE);
+        assertTrue(a.status() == 200 || a.status() == 503 && a.retryAfter() != null,
+                "a request ended with " + a.status() + " (Retry-After " + a.retryAfter() + ")");
+        return a;
+    }
+
+    private static Map<String, String> loggedNodes(Path queries) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        try (Stream<Path> files = Files.list(queries)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    JsonNode record = JSON.readTree(line);
+                    if ("query".equals(record.path("type").asText())) {
+                        out.put(record.path("id").asText(), record.path("node").asText(null));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
