@@ -9,19 +9,22 @@ import java.util.Objects;
 /**
  * The standard response metadata plus what a local model knows about its answer: how sure it was
  * ({@link Confidence}, from raw logits), the engine's token counts (cached and forced tokens
- * included) and where the time went. Reach it with
+ * included), where the time went and, for a model served by another node of a cluster, which node
+ * generated it. Reach it with
  * {@code (LocalChatResponseMetadata) chatResponse.metadata()}.
  */
 public class LocalChatResponseMetadata extends ChatResponseMetadata {
     private final Confidence confidence;
     private final Usage usage;
     private final Timings timings;
+    private final String node;
 
     private LocalChatResponseMetadata(Builder builder) {
         super(builder);
         this.confidence = builder.confidence;
         this.usage = builder.usage;
         this.timings = builder.timings;
+        this.node = builder.node;
     }
 
     public Confidence confidence() {
@@ -36,9 +39,14 @@ public class LocalChatResponseMetadata extends ChatResponseMetadata {
         return timings;
     }
 
+    /** The cluster node that generated the answer; {@code null} when the model runs in this JVM. */
+    public String node() {
+        return node;
+    }
+
     @Override
     public Builder toBuilder() {
-        return ((Builder) super.toBuilder(builder())).confidence(confidence).usage(usage).timings(timings);
+        return ((Builder) super.toBuilder(builder())).confidence(confidence).usage(usage).timings(timings).node(node);
     }
 
     public static Builder builder() {
@@ -49,25 +57,26 @@ public class LocalChatResponseMetadata extends ChatResponseMetadata {
     public boolean equals(Object o) {
         return o instanceof LocalChatResponseMetadata that && super.equals(o)
                 && Objects.equals(confidence, that.confidence) && Objects.equals(usage, that.usage)
-                && Objects.equals(timings, that.timings);
+                && Objects.equals(timings, that.timings) && Objects.equals(node, that.node);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), confidence, usage, timings);
+        return Objects.hash(super.hashCode(), confidence, usage, timings, node);
     }
 
     @Override
     public String toString() {
         return "LocalChatResponseMetadata{id=" + id() + ", modelName=" + modelName() + ", tokenUsage=" + tokenUsage()
                 + ", finishReason=" + finishReason() + ", confidence=" + confidence + ", usage=" + usage
-                + ", timings=" + timings + '}';
+                + ", timings=" + timings + ", node=" + node + '}';
     }
 
     public static class Builder extends ChatResponseMetadata.Builder<Builder> {
         private Confidence confidence;
         private Usage usage;
         private Timings timings;
+        private String node;
 
         public Builder confidence(Confidence confidence) {
             this.confidence = confidence;
@@ -81,6 +90,11 @@ public class LocalChatResponseMetadata extends ChatResponseMetadata {
 
         public Builder timings(Timings timings) {
             this.timings = timings;
+            return this;
+        }
+
+        public Builder node(String node) {
+            this.node = node;
             return this;
         }
 

@@ -168,6 +168,7 @@ public final class ChatTranslator {
                         .confidence(result.confidence())
                         .usage(result.usage())
                         .timings(result.timings())
+                        .node(result.node())
                         .build())
                 .build();
     }
@@ -277,7 +278,8 @@ public final class ChatTranslator {
 
     /**
      * The engine's result for a langchain4j answer. A remote model reports no confidence: the result
-     * carries {@link Confidence#NONE}; its whole call time is counted as generation time.
+     * carries {@link Confidence#NONE}; its whole call time is counted as generation time. The node a local
+     * model's metadata names (a model served by another node of a cluster) is kept.
      */
     public static GenerationResult toGenerationResult(ChatResponse response, Duration elapsed) {
         AiMessage ai = response.aiMessage();
@@ -289,7 +291,8 @@ public final class ChatTranslator {
         TokenUsage tokens = response.tokenUsage();
         int in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
         int out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        String node = response.metadata() instanceof LocalChatResponseMetadata local ? local.node() : null;
         return new GenerationResult(ai.text() == null ? "" : ai.text(), calls, finish, Confidence.NONE,
-                new Usage(in, 0, out, 0), new Timings(0, 0, elapsed.toNanos() / 1e6));
+                new Usage(in, 0, out, 0), new Timings(0, 0, elapsed.toNanos() / 1e6), node);
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade4j.inference.SamplingParams;
+import dev.cascade4j.inference.Timings;
+import dev.cascade4j.inference.Usage;
 import dev.cascade4j.inference.ChatMessage;
 import dev.cascade4j.inference.Confidence;
 import dev.cascade4j.inference.FinishReason;
@@ -72,5 +75,14 @@ class ChatTranslatorRequestTest {
         assertEquals(4, r.usage().completionTokens());
         assertEquals(250, r.timings().totalMillis(), 1e-9);
         assertEquals(Confidence.NONE, r.confidence());
+        assertEquals(null, r.node());
+    }
+
+    @Test
+    void theNodeAClusterModelGeneratedOnSurvivesTheLangChain4jRoundTrip() {
+        GenerationResult onNode = new GenerationResult("hi", List.of(), FinishReason.STOP, Confidence.NONE, new Usage(3, 0, 1, 0),
+                new Timings(0, 1, 1), "model-2");
+        ChatResponse response = new ChatTranslator("m", SamplingParams.DEFAULT).toChatResponse(onNode);
+        assertEquals("model-2", ChatTranslator.toGenerationResult(response, Duration.ofMillis(5)).node());
     }
 }
