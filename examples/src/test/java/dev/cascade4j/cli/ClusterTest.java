@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The deployment docker-compose.yml describes ({@link ClusterTopology#DOCKER_COMPOSE}), as JVMs on
  * loopback: one node with http, router and log, two model nodes with SmolLM2 on one thread each.
  * Traffic spreads over both model nodes, survives one being killed (kill -9) and returns to it when it
- * restarts; every request ends within its deadline, and every answer acknowledged is in the query log
- * under the node that generated it.
+ * restarts; with no model node left, a request gets a 503 that says so. Every request ends within its
+ * deadline; every answer acknowledged is in the query log under the node that generated it; streamed
+ * text reaches the client whole and in order.
  */
 class ClusterTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -51,7 +52,10 @@ class ClusterTest {
     private final Map<String, String> acknowledged = new HashMap<>();
     private int port;
 
-    record Answer(int status, String node, String id, String retryAfter, Duration took) {
+    record Answer(int status, String node, String id, String retryAfter, Duration took, String body) {
+    }
+
+    record Streamed(String id, String text) {
     }
 
     @AfterEach
@@ -97,6 +101,7 @@ class ClusterTest {
             seen.add(a.node());
         }
         assertEquals(Set.of("model-1", "model-2"), seen, "traffic did not reach both model nodes");
+        Streamed streamed = askStreamed();
 
         // requests in flight while model-1 dies: each ends within its deadline, answered or refused with Retry-After
         List<CompletableFuture<Answer>> inFlight = Stream.generate(() -> CompletableFuture.supplyAsync(this::askUnchecked)).limit(4).toList();
@@ -123,12 +128,23 @@ class ClusterTest {
         }
         assertTrue(back, "the restarted model-1 took no traffic in 20 requests");
 
+        // no node holds the model: a 503 that says so, at once
+        model1.stop();
+        model2.stop();
+        Answer none = checkEnded(ask());
+        assertEquals(503, none.status());
+        assertTrue(none.body().contains("no node of the cluster serves model smol"), none.body());
+
         int exit = front.stop();
         assertTrue(exit == 0 || exit == 143, "the front node exited with " + exit + " on SIGTERM:\n" + front.log());
-        Map<String, String> logged = loggedNodes(dir.resolve("data").resolve("queries"));
+        Map<String, JsonNode> logged = logged(dir.resolve("data").resolve("queries"));
         for (var e : acknowledged.entrySet()) {
-            assertEquals(e.getValue(), logged.get(e.getKey()), "answer " + e.getKey() + " acknowledged but not logged with its node");
+            JsonNode record = logged.get(e.getKey());
+            assertNotNull(record, "answer " + e.getKey() + " acknowledged but not logged");
+            assertEquals(e.getValue(), record.path("node").asText(), "answer " + e.getKey() + " logged under another node");
         }
+        // the tokens streamed from the model node reached the client whole and in order
+        assertEquals(logged.get(streamed.id()).path("slm_answer").path("text").asText(), streamed.text());
     }
 
     private NodeProcess node(String name, int clusterPort, String members, String... roleArgs) {
@@ -171,7 +187,30 @@ class ClusterTest {
                 acknowledged.put(id, node);
             }
         }
-        return new Answer(r.statusCode(), node, id, r.headers().firstValue("retry-after").orElse(null), took);
+        return new Answer(r.statusCode(), node, id, r.headers().firstValue("retry-after").orElse(null), took, r.body());
+    }
+
+    /** A streamed chat completion: its subtask id and the text of its deltas, concatenated in arrival order. */
+    private Streamed askStreamed() throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("model", "chat").put("max_tokens", 32).put("stream", true)
+                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user").put("content", "Count to ten.")))
+                .toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(DEADLINE.plus(SLACK)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        StringBuilder text = new StringBuilder();
+        String id = null;
+        for (String line : (Iterable<String>) r.body()::iterator) {
+            if (!line.startsWith("data: {")) {
+                continue;
+            }
+            JsonNode chunk = JSON.readTree(line.substring("data: ".length()));
+            id = chunk.path("id").asText().replaceFirst("^chatcmpl-", "");
+            text.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        return new Streamed(id, text.toString());
     }
 
     private static Answer checkEnded(Answer a) {
@@ -181,14 +220,15 @@ class ClusterTest {
         return a;
     }
 
-    private static Map<String, String> loggedNodes(Path queries) throws IOException {
-        Map<String, String> out = new HashMap<>();
+    /** The query log's records of routed subtasks, by id. */
+    private static Map<String, JsonNode> logged(Path queries) throws IOException {
+        Map<String, JsonNode> out = new HashMap<>();
         try (Stream<Path> files = Files.list(queries)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
                 for (String line : Files.readAllLines(f)) {
                     JsonNode record = JSON.readTree(line);
                     if ("query".equals(record.path("type").asText())) {
-                        out.put(record.path("id").asText(), record.path("node").asText(null));
+                        out.put(record.path("id").asText(), record);
                     }
                 }
             }
