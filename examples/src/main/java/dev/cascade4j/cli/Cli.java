@@ -1,6 +1,7 @@
 package dev.cascade4j.cli;
 
 import dev.cascade4j.agent.log.QueryLogException;
+import dev.cascade4j.cli.bench.ClusterBenchmark;
 import dev.cascade4j.cli.bench.HttpBenchmark;
 import dev.cascade4j.cli.bench.QueryLogBenchmark;
 import dev.cascade4j.cli.bench.RouterBenchmark;
@@ -222,8 +223,9 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "bench", description = "Measurements: the engine, the HTTP server, the query log, the router.",
-            subcommands = {InferenceBenchmark.class, HttpBenchmark.class, QueryLogBenchmark.class, Cli.BenchRouter.class})
+    @Command(name = "bench", description = "Measurements: the engine, the HTTP server, the query log, the router, the cluster.",
+            subcommands = {InferenceBenchmark.class, HttpBenchmark.class, QueryLogBenchmark.class, Cli.BenchRouter.class,
+                    ClusterBenchmark.class})
     static final class Bench {
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cascade4j.cli.bench.ServeProcess;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -45,7 +46,7 @@ class ClusterTest {
 
     @TempDir
     Path dir;
-    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<ServeProcess> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicInteger prompts = new AtomicInteger();
     /** Answers acknowledged with 200: subtask id to the node its header named. */
@@ -60,7 +61,7 @@ class ClusterTest {
 
     @AfterEach
     void stopAll() {
-        nodes.forEach(NodeProcess::close);
+        nodes.forEach(ServeProcess::close);
     }
 
     @Test
@@ -83,9 +84,9 @@ class ClusterTest {
         int[] hz = {freePort(), freePort(), freePort()};
         port = freePort();
         String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
-        NodeProcess model1 = node("model-1", hz[1], members, "--roles", "model", "--threads", "1");
-        NodeProcess model2 = node("model-2", hz[2], members, "--roles", "model", "--threads", "1");
-        NodeProcess front = node("http", hz[0], members, "--roles", "http,router,log", "--port", Integer.toString(port),
+        ServeProcess model1 = node("model-1", hz[1], members, "--roles", "model", "--threads", "1");
+        ServeProcess model2 = node("model-2", hz[2], members, "--roles", "model", "--threads", "1");
+        ServeProcess front = node("http", hz[0], members, "--roles", "http,router,log", "--port", Integer.toString(port),
                 "--config", dir.resolve("server.yaml").toString(), "--data-dir", dir.resolve("data").toString());
         model1.start();
         model2.start();
@@ -147,11 +148,11 @@ class ClusterTest {
         assertEquals(logged.get(streamed.id()).path("slm_answer").path("text").asText(), streamed.text());
     }
 
-    private NodeProcess node(String name, int clusterPort, String members, String... roleArgs) {
+    private ServeProcess node(String name, int clusterPort, String members, String... roleArgs) {
         List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
                 "--cluster-members", members, "--node-name", name, "--router-config", dir.resolve("router.yaml").toString()));
         args.addAll(List.of(roleArgs));
-        NodeProcess n = new NodeProcess(name, dir, args);
+        ServeProcess n = new ServeProcess(name, dir, args);
         nodes.add(n);
         return n;
     }

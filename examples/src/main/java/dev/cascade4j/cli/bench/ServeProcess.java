@@ -1,5 +1,6 @@
-package dev.cascade4j.cli;
+package dev.cascade4j.cli.bench;
 
+import dev.cascade4j.cli.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code serve} node in its own JVM, on this test's class path, its output in a file. */
-final class NodeProcess implements AutoCloseable {
+/** A {@code serve} node in its own JVM, on this JVM's class path, its output in a file: for the cluster benchmark and tests. */
+public final class ServeProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path output;
     private Process process;
 
-    NodeProcess(String name, Path dir, List<String> serveArgs) {
+    public ServeProcess(String name, Path dir, List<String> serveArgs) {
         this.name = name;
         this.output = dir.resolve(name + ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
@@ -25,44 +26,44 @@ final class NodeProcess implements AutoCloseable {
         command.addAll(serveArgs);
     }
 
-    NodeProcess start() throws IOException {
+    public ServeProcess start() throws IOException {
         Files.deleteIfExists(output);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return this;
     }
 
     /** Waits until the node prints a line containing {@code text}; fails early when the node exits. */
-    void awaitLine(String text, Duration timeout) throws Exception {
+    public void awaitLine(String text, Duration timeout) throws Exception {
         long until = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < until) {
             if (Files.exists(output) && Files.readString(output).contains(text)) {
                 return;
             }
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited (" + process.exitValue() + ") before printing '" + text + "':\n" + log());
+                throw new IllegalStateException(name + " exited (" + process.exitValue() + ") before printing '" + text + "':\n" + log());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(name + " did not print '" + text + "' within " + timeout + ":\n" + log());
+        throw new IllegalStateException(name + " did not print '" + text + "' within " + timeout + ":\n" + log());
     }
 
     /** kill -9: no shutdown hook runs, the node vanishes from the cluster as a crashed machine would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, and waits for the node's shutdown hook to finish. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(name + " did not stop within 60 s of SIGTERM");
+            throw new IllegalStateException(name + " did not stop within 60 s of SIGTERM");
         }
         return process.exitValue();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(output) ? Files.readString(output) : "(no output)";
     }
 
