@@ -8,7 +8,8 @@ import io.vertx.core.eventbus.MessageCodec;
 /**
  * Event-bus codecs that hand router objects ({@link Subtask}, {@link RoutedAnswer}, {@link RouterException})
  * from sender to receiver unchanged, inside one JVM. They carry a request's token listener and a
- * model's result objects, which have no wire form; across JVMs, put the HTTP surface in front.
+ * model's result objects, which have no wire form. Across JVMs the router stays beside the HTTP
+ * surface and reaches models on other nodes through {@link dev.cascade4j.router.cluster.RemoteModel}.
  */
 public final class RouterCodecs {
     /** Name of the pass-through codec, for {@link DeliveryOptions#setCodecName}. */
@@ -46,7 +47,8 @@ public final class RouterCodecs {
         @Override
         public void encodeToWire(Buffer buffer, T t) {
             throw new IllegalStateException(t.getClass().getSimpleName()
-                    + " travels on the event bus only inside one JVM; across JVMs, call the router through its HTTP surface");
+                    + " travels on the event bus only inside one JVM; across JVMs, keep the router beside its caller and put the models "
+                    + "on model nodes (dev.cascade4j.router.cluster)");
         }
 
         @Override
