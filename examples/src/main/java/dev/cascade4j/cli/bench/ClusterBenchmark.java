@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * what a second model node adds to throughput. Every node is a {@code serve} JVM on loopback, each
  * model pinned to one thread so that two model nodes fit on two cores:
  * <ol>
- *   <li>latency, one caller: the whole cascade in one JVM, then an HTTP/router node with one model node;</li>
+ *   <li>latency, one caller: the whole cascade in one JVM, and an HTTP/router node with one model node,
+ *       both running, called in turn (each prompt is new to the setup it goes to);</li>
  *   <li>throughput, concurrent callers: one model node, then two.</li>
  * </ol>
  */
@@ -76,10 +77,17 @@ public final class ClusterBenchmark implements Callable<Integer> {
                 """.formatted(model, model, model));
         Files.writeString(dir.resolve("server.yaml"), "cache:\n  enabled: false\n");
         List<Phase> phases = new ArrayList<>();
-        phases.add(measure("in-process (one JVM, all roles)", 0, 1, latencyRequests));
-        phases.add(measure("across the event bus (HTTP/router node + 1 model node)", 1, 1, latencyRequests));
-        phases.add(measure("1 model node, " + callers + " callers", 1, callers, requests));
-        phases.add(measure("2 model nodes, " + callers + " callers", 2, callers, requests));
+        // the two latency setups run side by side, called in turn, so that both meet the same machine
+        try (Setup inProcess = start(0); Setup overBus = start(1)) {
+            phases.addAll(interleaved(List.of("in-process (one JVM, all roles)", "across the event bus (HTTP/router node + 1 model node)"),
+                    List.of(inProcess, overBus)));
+        }
+        try (Setup one = start(1)) {
+            phases.add(run("1 model node, " + callers + " callers", one.port(), callers, requests));
+        }
+        try (Setup two = start(2)) {
+            phases.add(run("2 model nodes, " + callers + " callers", two.port(), callers, requests));
+        }
         System.out.printf(Locale.ROOT, "%nmodel %s, %d tokens per answer, one model thread per node%n", model, tokens);
         System.out.println("| setup | requests | p50 ms | p90 ms | requests/s |");
         System.out.println("|---|---|---|---|---|");
@@ -90,16 +98,25 @@ public final class ClusterBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the nodes of one setup ({@code modelNodes} 0: a single JVM, no cluster), warms it, measures it, stops it. */
-    private Phase measure(String name, int modelNodes, int concurrency, int count) throws Exception {
-        System.err.println("starting: " + name);
+    /** The nodes of one setup, stopped on close. */
+    private record Setup(int port, List<ServeProcess> nodes) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            for (ServeProcess n : nodes) {
+                n.stop();
+            }
+        }
+    }
+
+    /** Starts one setup ({@code modelNodes} 0: a single JVM, no cluster) and warms it. */
+    private Setup start(int modelNodes) throws Exception {
         int port = freePort();
-        List<ServeProcess> nodes = new ArrayList<>();
+        Setup setup = new Setup(port, new ArrayList<>());
+        List<String> common = List.of("--router-config", dir.resolve("router.yaml").toString(), "--threads", "1");
+        List<String> http = List.of("--port", Integer.toString(port), "--config", dir.resolve("server.yaml").toString(), "--no-log");
         try {
-            List<String> common = List.of("--router-config", dir.resolve("router.yaml").toString(), "--threads", "1");
             if (modelNodes == 0) {
-                nodes.add(node("all", common, List.of("--port", Integer.toString(port), "--config", dir.resolve("server.yaml").toString(),
-                        "--no-log")));
+                setup.nodes().add(node("all-" + port, common, http));
             } else {
                 int[] hz = new int[modelNodes + 1];
                 for (int i = 0; i < hz.length; i++) {
@@ -107,23 +124,45 @@ public final class ClusterBenchmark implements Callable<Integer> {
                 }
                 String members = String.join(",", Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).toList());
                 for (int i = 1; i <= modelNodes; i++) {
-                    nodes.add(node("model-" + i, common, cluster(hz[i], members, "model-" + i, "--roles", "model")));
+                    setup.nodes().add(node("model-" + i + "-" + port, common, cluster(hz[i], members, "model-" + i, "--roles", "model")));
                 }
-                nodes.add(node("http", common, cluster(hz[0], members, "http", "--roles", "http,router,log", "--port", Integer.toString(port),
-                        "--config", dir.resolve("server.yaml").toString(), "--no-log")));
+                List<String> front = new ArrayList<>(List.of("--roles", "http,router,log"));
+                front.addAll(http);
+                setup.nodes().add(node("http-" + port, common, cluster(hz[0], members, "http", front.toArray(String[]::new))));
             }
-            for (ServeProcess n : nodes) {
-                n.awaitLine(n == nodes.getLast() ? "serving routes" : "serving models", Duration.ofMinutes(5));
+            System.err.println("starting " + setup.nodes().size() + " JVM(s)");
+            for (ServeProcess n : setup.nodes()) {
+                n.awaitLine(n == setup.nodes().getLast() ? "serving routes" : "serving models", Duration.ofMinutes(5));
             }
             for (int i = 0; i < 2 * Math.max(1, modelNodes); i++) {
-                ask(port); // every node's first call pays for its prompt cache and JIT
+                ask(port); // every node's first calls pay for its prompt cache and JIT
             }
-            return run(name, port, concurrency, count);
-        } finally {
-            for (ServeProcess n : nodes) {
-                n.stop();
+            return setup;
+        } catch (Exception e) {
+            setup.close();
+            throw e;
+        }
+    }
+
+    /** One caller, sending each request to every setup in turn. */
+    private List<Phase> interleaved(List<String> names, List<Setup> setups) throws Exception {
+        List<List<Double>> millis = new ArrayList<>();
+        setups.forEach(s -> millis.add(new ArrayList<>()));
+        for (int i = 0; i < latencyRequests; i++) {
+            for (int k = 0; k < setups.size(); k++) {
+                int prompt = prompts.incrementAndGet();
+                long t = System.nanoTime();
+                ask(setups.get(k).port(), prompt);
+                millis.get(k).add((System.nanoTime() - t) / 1e6);
             }
         }
+        List<Phase> out = new ArrayList<>();
+        for (int k = 0; k < setups.size(); k++) {
+            double[] sorted = millis.get(k).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double seconds = millis.get(k).stream().mapToDouble(Double::doubleValue).sum() / 1000;
+            out.add(new Phase(names.get(k), percentile(sorted, 0.5), percentile(sorted, 0.9), latencyRequests / seconds, latencyRequests));
+        }
+        return out;
     }
 
     private Phase run(String name, int port, int concurrency, int count) throws Exception {
@@ -152,9 +191,13 @@ public final class ClusterBenchmark implements Callable<Integer> {
     }
 
     private void ask(int port) throws IOException, InterruptedException {
+        ask(port, prompts.incrementAndGet());
+    }
+
+    private void ask(int port, int prompt) throws IOException, InterruptedException {
         String body = JSON.createObjectNode().put("model", "chat").put("max_tokens", tokens).put("temperature", 0)
                 .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
-                        .put("content", "Write a short greeting for guest number " + prompts.incrementAndGet() + ".")))
+                        .put("content", "Write a short greeting for guest number " + prompt + ".")))
                 .toString();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

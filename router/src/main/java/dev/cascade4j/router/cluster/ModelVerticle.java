@@ -79,11 +79,6 @@ public final class ModelVerticle extends VerticleBase {
         return Future.all(calls.unregister(), cancels.unregister());
     }
 
-    /** Calls being decoded or generated on this node. */
-    public int inFlight() {
-        return running.size() + pending.get();
-    }
-
     private void onCall(Message<Buffer> msg) {
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();

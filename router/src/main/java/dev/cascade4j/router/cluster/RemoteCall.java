@@ -34,7 +34,7 @@ final class RemoteCall implements Generation {
     private int nextSeq;
     private ModelWire.Result finished;
     private boolean cancelled;
-    private long startedNanos = System.nanoTime();
+    private final long startedNanos = System.nanoTime();
 
     RemoteCall(RemoteModel model, GenerationRequest request) {
         this.model = model;
