@@ -14,14 +14,13 @@ import java.time.Duration;
  * Run it with {@code ./cascade4j support [QUESTION]}.
  */
 public final class SupportAgentExample {
-    static final String DEFAULT_QUESTION = "Hello, my order A-1038 from November 7 has still not arrived. Where is it?";
+    static final String DEFAULT_QUESTION = "Where is my order A-1038? It has still not arrived.";
 
     private SupportAgentExample() {
     }
 
     public static void main(String[] args) {
         String question = args.length > 0 ? String.join(" ", args) : DEFAULT_QUESTION;
-        // readme:support-agent-begin
         SupportDesk desk = SupportDesk.load();                                 // orders.json: customers, orders, shipments
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).build();     // the embedded two-tier cascade
@@ -36,19 +35,18 @@ public final class SupportAgentExample {
         } finally {
             vertx.close().await();                                             // Vert.x's threads would keep the JVM running
         }
-        // readme:support-agent-end
     }
 
-    /** The agent: the desk's tools, and a prompt that says in which order a support case is worked. */
+    /** The agent: the desk's tools, and a prompt that says which tool serves which question. */
     // readme:support-builder-begin
     static Agent agent(Router router, SupportDesk desk, int maxSteps, Duration budget) {
         return Agent.builder()
                 .router(router)
                 .tools(desk)                                                  // findOrder, ordersOfCustomer, shipmentStatus, openTicket
-                .systemPrompt("You are the support agent of an outdoor shop. Call one tool at a time. Look the order up with"
-                        + " findOrder (or the customer's orders with ordersOfCustomer when you only have an e-mail address),"
-                        + " then check its delivery with shipmentStatus and the order's tracking number. Open a ticket with"
-                        + " openTicket only when the shipment is delayed or the customer reports a problem the data cannot solve."
+                .systemPrompt("You are the support agent of an outdoor shop. Call one tool at a time. For a delivery question,"
+                        + " call shipmentStatus with the order number; for what an order holds or costs, call findOrder; with only"
+                        + " the customer's e-mail address, list their orders with ordersOfCustomer. Open a ticket with openTicket"
+                        + " only when a shipment is delayed or held, or the problem cannot be solved from the data."
                         + " Then answer the customer with final_answer, in two sentences at most.")
                 .maxSteps(maxSteps)
                 .timeBudget(budget)

@@ -6,11 +6,10 @@ import dev.langchain4j.agent.tool.Tool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -45,8 +44,7 @@ public final class SupportDesk {
     private final Map<String, Customer> customers;
     private final Map<String, Order> orders;
     private final Map<String, Shipment> shipments;
-    private final List<Ticket> tickets = new CopyOnWriteArrayList<>();
-    private final AtomicInteger nextTicket = new AtomicInteger(501);    // tools of one step may run in parallel
+    private final List<Ticket> tickets = new ArrayList<>();
 
     private SupportDesk(Data data) {
         customers = index(data.customers(), Customer::email);
@@ -90,29 +88,43 @@ public final class SupportDesk {
         return c.name() + " (" + c.city() + ") has these orders: " + list + ".";
     }
 
-    @Tool("Tells where a shipment is, by its tracking number: status, scans and expected delivery")
-    public String shipmentStatus(@P("the shipment's tracking number, as findOrder gives it") String trackingNumber) {
-        Shipment s = shipments.get(trackingNumber.strip().toUpperCase(Locale.ROOT));
-        if (s == null) {
-            throw new IllegalArgumentException("no shipment with tracking number " + trackingNumber + "; findOrder gives an order's tracking number");
+    @Tool("Tells where a shipment is, by the order number or the tracking number: status, last scan and expected delivery")
+    public String shipmentStatus(@P("the order number (e.g. A-1038) or the shipment's tracking number") String orderOrTrackingNumber) {
+        Shipment s = shipments.get(orderOrTrackingNumber.strip().toUpperCase(Locale.ROOT));
+        if (s == null) {    // small models pass the order number as often as the tracking number: take both
+            Order o = order(orderOrTrackingNumber);
+            if (o.tracking() == null) {
+                return "Order " + o.id() + " has not shipped yet (status: " + o.status() + ").";
+            }
+            s = shipments.get(o.tracking().toUpperCase(Locale.ROOT));
         }
         Scan last = s.events().getLast();
         return "Shipment " + s.tracking() + " (" + s.carrier() + ", order " + s.order() + ") is " + s.status() + ". Last scan "
                 + last.time() + " at " + last.place() + ": " + last.event() + "."
-                + (s.expectedDelivery() == null ? "" : " Expected delivery: " + s.expectedDelivery() + ".");
+                + (s.expectedDelivery() == null ? "" : " Expected delivery: " + s.expectedDelivery() + ".")
+                + (s.status().equals("delayed") ? " The support team has to sort this out: open a ticket." : "");    // the next step, for a small model
     }
 
     @Tool("Opens a ticket for the support team, for a problem the order and shipment data cannot solve")
     public String openTicket(@P("the order number, e.g. A-1038") String orderId, @P("the problem, in one sentence") String summary) {
         Order o = order(orderId);
-        Ticket t = new Ticket("T-" + nextTicket.getAndIncrement(), o.id(), summary.strip());
-        tickets.add(t);
-        return "Opened ticket " + t.id() + " for order " + o.id() + "; the support team answers within one working day.";
+        synchronized (tickets) {    // tools of one step may run in parallel
+            var open = tickets.stream().filter(t -> t.orderId().equals(o.id())).findFirst();
+            if (open.isPresent()) {
+                return "Ticket " + open.get().id() + " is already open for order " + o.id() + "; the support team answers within one working day.";
+            }
+            Ticket t = new Ticket("T-" + (501 + tickets.size()), o.id(), summary.strip());
+            tickets.add(t);
+            return "Opened ticket " + t.id() + " for order " + o.id() + "; the support team answers within one working day."
+                    + " Tell the customer what happened to the order and the ticket number.";
+        }
     }
 
     /** The tickets opened so far. */
     public List<Ticket> tickets() {
-        return List.copyOf(tickets);
+        synchronized (tickets) {
+            return List.copyOf(tickets);
+        }
     }
 
     private Order order(String orderId) {

@@ -13,6 +13,7 @@ import dev.cascade4j.agent.AgentStep;
 import dev.cascade4j.router.CascadeRouter;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -46,15 +47,18 @@ class SupportAgentExampleTest {
         assertEquals(order, desk.findOrder(" 1038 "), "an order number without its prefix");
         assertTrue(desk.findOrder("a-1029").contains("no tracking number"), "an order not shipped yet");
         assertTrue(desk.shipmentStatus("1z274271721").contains("held: the address could not be verified"));
+        assertEquals(desk.shipmentStatus("1Z274271721"), desk.shipmentStatus("A-1038"), "by order number as well");
+        assertEquals("Order A-1029 has not shipped yet (status: processing).", desk.shipmentStatus("A-1029"));
         assertTrue(desk.ordersOfCustomer("Jonas.Weber@example.com").contains("A-1038"));
 
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> desk.findOrder("B-7"));
         assertTrue(unknown.getMessage().contains("order numbers look like A-1038"), unknown.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> desk.shipmentStatus("A-1038"));
+        assertThrows(IllegalArgumentException.class, () -> desk.shipmentStatus("1Z000"));
         assertThrows(IllegalArgumentException.class, () -> desk.ordersOfCustomer("nobody@example.com"));
 
         assertTrue(desk.openTicket("A-1038", "The parcel is held at the sorting centre.").startsWith("Opened ticket T-501"));
-        assertEquals(1, desk.tickets().size());
+        assertTrue(desk.openTicket("1038", "Still not here.").startsWith("Ticket T-501 is already open"), "one ticket per order");
+        assertEquals(List.of(new SupportDesk.Ticket("T-501", "A-1038", "The parcel is held at the sorting centre.")), desk.tickets());
     }
 
     @Test
