@@ -44,7 +44,8 @@ public final class InvoiceExtractionExample {
     }
 
     interface InvoiceReader {
-        @UserMessage("Extract the invoice number, vendor, issue date, due date, currency and total from this invoice:\n\n{{it}}")
+        @UserMessage("Extract the invoice number, vendor, issue date, due date, currency and total from this invoice."
+                + " Write dates as YYYY-MM-DD and the total as a plain number.\n\n{{it}}")
         Result<Invoice> read(String document);    // Result: the record, and the response with its routing decision
     }
     // readme:invoice-record-end
@@ -54,12 +55,12 @@ public final class InvoiceExtractionExample {
         /** Whether to use the record as it is, and why. */
         String trust() {
             if (decision.escalated()) {
-                return "written by the large model " + decision.model() + " (" + decision.reason() + "): use it";
+                return "trust it: redone by the large model " + decision.model() + " (" + decision.reason() + ")";
             }
             if (decision.fallback()) {
-                return "the small model was unsure and no large model answered (" + decision.reason() + "): check it by hand";
+                return "check it by hand: the small model was unsure and no large model answered (" + decision.reason() + ")";
             }
-            return "the small model was confident enough for the route: use it";
+            return "trust it: the small model was sure enough for the route";
         }
 
         String confidence() {
@@ -69,7 +70,6 @@ public final class InvoiceExtractionExample {
 
     public static void main(String[] args) {
         List<Document> documents = args.length > 0 ? files(args) : samples();
-        // readme:invoices-begin
         Vertx vertx = Vertx.vertx();
         try (CascadeRouter router = CascadeRouter.builder(vertx).build()) {     // the embedded two-tier cascade
             InvoiceReader reader = AiServices.create(InvoiceReader.class,
@@ -84,7 +84,6 @@ public final class InvoiceExtractionExample {
         } finally {
             vertx.close().await();                                              // Vert.x's threads would keep the JVM running
         }
-        // readme:invoices-end
     }
 
     static Extraction extract(InvoiceReader reader, Document document) {

@@ -10,6 +10,7 @@ import dev.cascade4j.examples.InvoiceExtractionExample.Document;
 import dev.cascade4j.examples.InvoiceExtractionExample.Extraction;
 import dev.cascade4j.examples.InvoiceExtractionExample.Invoice;
 import dev.cascade4j.examples.InvoiceExtractionExample.InvoiceReader;
+import dev.cascade4j.inference.SamplingParams;
 import dev.cascade4j.router.CascadeRouter;
 import dev.cascade4j.router.RoutingDecision;
 import dev.langchain4j.service.AiServices;
@@ -48,9 +49,11 @@ class InvoiceExtractionExampleTest {
     @Test
     void anInvoiceComesBackAsARecordWithItsRoutingDecision() {
         InvoiceReader reader = AiServices.create(InvoiceReader.class,
-                CascadeChatModel.builder().router(router).deadline(Duration.ofMinutes(5)).build());
+                CascadeChatModel.builder().router(router).deadline(Duration.ofMinutes(5)).sampling(SamplingParams.greedy(512)).build());
+        // A short invoice: the tiny model has little to copy, so its strings end well before the token limit.
+        Document note = new Document("note.txt", "Invoice INV-7 from Acme Tools, issued 2026-01-02, due 2026-02-01. Total: 35.50 EUR.");
 
-        Extraction e = InvoiceExtractionExample.extract(reader, InvoiceExtractionExample.samples().getLast());
+        Extraction e = InvoiceExtractionExample.extract(reader, note);
 
         Invoice invoice = e.invoice();
         // every component is required in the schema the grammar follows
@@ -64,6 +67,6 @@ class InvoiceExtractionExampleTest {
         double c = d.generationConfidence();
         assertTrue(c >= 0 && c <= 1, d.toString());
         assertFalse(d.escalated(), "no large model here: " + d);
-        assertTrue(e.trust().endsWith(d.fallback() ? "check it by hand" : "use it"), e.trust());
+        assertTrue(e.trust().startsWith(d.fallback() ? "check it by hand" : "trust it"), e.trust());
     }
 }
