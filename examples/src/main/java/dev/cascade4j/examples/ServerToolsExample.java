@@ -92,7 +92,7 @@ public final class ServerToolsExample {
             for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
                 String result = invoke(baseUrl, call);
                 invoked.add(call.name());
-                print.accept("  " + call.name() + call.arguments() + " -> POST /tools/" + call.name() + "/invoke: " + result);
+                print.accept("  " + call.name() + call.arguments() + " -> POST /tools/" + call.name() + "/invoke -> " + result);
                 messages.add(ToolExecutionResultMessage.from(call, result));
             }
         }
@@ -146,8 +146,10 @@ public final class ServerToolsExample {
     private static String invoke(String baseUrl, ToolExecutionRequest call) {
         JsonNode r = http(HttpRequest.newBuilder(URI.create(baseUrl + "/tools/" + call.name() + "/invoke"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(call.arguments())).build());
-        return r.has("content") ? r.path("status").asText() + ": " + r.path("content").asText()
-                : "error: " + r.path("error").path("message").asText(r.toString());
+        if (!r.has("content")) {    // arguments the tool's schema refused: the model reads why
+            return "error: " + r.path("error").path("message").asText(r.toString());
+        }
+        return r.path("status").asText().equals("ok") ? r.path("content").asText() : r.path("status").asText() + ": " + r.path("content").asText();
     }
 
     private static JsonNode http(HttpRequest request) {

@@ -65,7 +65,7 @@ class ServerToolsExampleTest {
         assertEquals(c.rounds(), completions.size(), printed);
         // every answer came with 200 and says how it was served; a request with tools goes to the tool route
         completions.forEach(l -> assertTrue(l.startsWith("POST /chat/completions: 200 {") && l.contains("x-cascade4j-route=tool_call"), l));
-        // the server ran each call: a result or the tool's own error, never a transport failure
-        lines.stream().filter(l -> l.contains("/invoke: ")).forEach(l -> assertTrue(l.matches(".*/invoke: (ok|failed|error): .*"), l));
+        // the grammar makes arguments the tool's schema accepts, so the server ran every call (its result or its own failure)
+        lines.stream().filter(l -> l.contains("/invoke -> ")).forEach(l -> assertTrue(!l.contains("/invoke -> error: "), l));
     }
 }
