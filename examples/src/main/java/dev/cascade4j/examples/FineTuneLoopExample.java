@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,9 @@ public final class FineTuneLoopExample {
     static Turn run(Vertx vertx, Router router, List<GenerationRequest> traffic, Path dataDir, Consumer<String> print) {
         // 1. Collect: every routed subtask is published on the event bus; the log verticle writes it, redacted.
         String log = vertx.deployVerticle(QueryLogVerticle.jsonl(dataDir, Redactor.all())).await();
-        List<Future<RoutedAnswer>> sent = traffic.stream().map(r -> router.route(Subtask.of(r))).toList();  // all at once: batched
+        print.accept("routing " + traffic.size() + " subtasks, logged in " + DataDirectory.queries(dataDir));
+        List<Future<RoutedAnswer>> sent = traffic.stream()                     // all at once: the models batch them
+                .map(r -> router.route(Subtask.of(r).withDeadline(Duration.ofMinutes(5)))).toList();
         List<RoutedAnswer> answers = new ArrayList<>();
         for (Future<RoutedAnswer> f : sent) {
             try {
@@ -93,7 +96,7 @@ public final class FineTuneLoopExample {
         var d = a.decision();
         String by = d.escalated() ? "escalated to " + d.model() + " (" + d.reason() + ")" : d.fallback() ? "SLM, low confidence" : "SLM " + d.model();
         String text = a.subtask().request().messages().getLast().content().replace('\n', ' ');
-        return String.format(Locale.ROOT, "%-9s %-40s %s", d.route(), by, text.length() > 70 ? text.substring(0, 67) + "..." : text);
+        return String.format(Locale.ROOT, "%-9s %-52s %s", d.route(), by, text.length() > 60 ? text.substring(0, 57) + "..." : text);
     }
 
     /** A morning's traffic: tool calls, extractions, labels, summaries and reasoning, one request twice. */
