@@ -78,8 +78,7 @@ public final class InvoiceExtractionExample {
                 Extraction e = extract(reader, d);
                 System.out.println(e.document());
                 System.out.println("  " + e.invoice());
-                System.out.println("  route " + e.decision().route() + ", confidence " + e.confidence() + ", answered by "
-                        + e.decision().model() + ": " + e.trust());
+                System.out.println("  route " + e.decision().route() + ", small model's confidence " + e.confidence() + ": " + e.trust());
             }
         } finally {
             vertx.close().await();                                              // Vert.x's threads would keep the JVM running
