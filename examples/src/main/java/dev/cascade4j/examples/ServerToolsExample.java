@@ -116,6 +116,9 @@ public final class ServerToolsExample {
     /** The server's tools, from its OpenAI-format list, as langchain4j specifications. */
     static List<ToolSpecification> listTools(String baseUrl) {
         JsonNode list = http(HttpRequest.newBuilder(URI.create(baseUrl + "/tools")).GET().build());
+        if (!list.path("data").isArray()) {
+            throw new IllegalStateException("GET " + baseUrl + "/tools did not answer with a list of tools: " + list);
+        }
         List<ToolSpecification> specs = new ArrayList<>();
         for (JsonNode tool : list.path("data")) {
             JsonNode fn = tool.path("function");
