@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class SupportDesk {
         if (c == null) {
             throw new IllegalArgumentException("no customer with the e-mail address " + email + "; ask the customer for the address they ordered with");
         }
-        String list = orders.values().stream().filter(o -> o.customer().equals(c.email())).sorted((a, b) -> a.id().compareTo(b.id()))
+        String list = orders.values().stream().filter(o -> o.customer().equals(c.email())).sorted(Comparator.comparing(Order::id))
                 .map(o -> o.id() + " (" + o.placed() + ", " + o.status() + ")").collect(Collectors.joining(", "));
         return c.name() + " (" + c.city() + ") has these orders: " + list + ".";
     }
