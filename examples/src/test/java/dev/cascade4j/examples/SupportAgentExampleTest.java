@@ -64,7 +64,7 @@ class SupportAgentExampleTest {
     @Test
     void everyStepIsRoutedAndCallsOnlyTheDesksTools() {
         SupportDesk desk = SupportDesk.load();
-        try (Agent agent = SupportAgentExample.agent(router, desk, 3, Duration.ofMinutes(5))) {
+        try (Agent agent = SupportAgentExample.agent(router, desk, 2, Duration.ofMinutes(5))) {
 
             AgentResult result = agent.run(SupportAgentExample.DEFAULT_QUESTION);
 
