@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * <ol>
  *   <li>latency, one caller: the whole cascade in one JVM, and an HTTP/router node with one model node,
  *       both running, called in turn (each prompt is new to the setup it goes to);</li>
- *   <li>throughput, concurrent callers: one model node, then two.</li>
+ *   <li>throughput, concurrent callers: one model node, then two, then one with both threads (the same
+ *       cores given to one node: what a second JVM on the same machine adds).</li>
  * </ol>
  */
 @Command(name = "cluster", description = {"A hop across the clustered event bus against an in-process call, and requests/s with one "
@@ -88,13 +89,18 @@ public final class ClusterBenchmark implements Callable<Integer> {
         try (Setup two = start(2)) {
             phases.add(run("2 model nodes, " + callers + " callers", two.port(), callers, requests));
         }
-        System.out.printf(Locale.ROOT, "%nmodel %s, %d tokens per answer, one model thread per node%n", model, tokens);
+        // the same two cores given to one node instead: what scaling out adds on one machine
+        try (Setup wide = start(1, 2)) {
+            phases.add(run("1 model node with 2 threads, " + callers + " callers", wide.port(), callers, requests));
+        }
+        System.out.printf(Locale.ROOT, "%nmodel %s, %d tokens per answer, one model thread per node unless said%n", model, tokens);
         System.out.println("| setup | requests | p50 ms | p90 ms | requests/s |");
         System.out.println("|---|---|---|---|---|");
         phases.forEach(p -> System.out.println(p.row()));
         System.out.printf(Locale.ROOT, "hop across the event bus: +%.1f ms at p50 (%.1f%% of the in-process request)%n",
                 phases.get(1).p50() - phases.get(0).p50(), 100 * (phases.get(1).p50() - phases.get(0).p50()) / phases.get(0).p50());
-        System.out.printf(Locale.ROOT, "second model node: %.2fx the requests/s of one%n", phases.get(3).perSecond() / phases.get(2).perSecond());
+        System.out.printf(Locale.ROOT, "second model node: %.2fx the requests/s of one; one node with both threads: %.2fx%n",
+                phases.get(3).perSecond() / phases.get(2).perSecond(), phases.get(4).perSecond() / phases.get(2).perSecond());
         return 0;
     }
 
@@ -108,11 +114,15 @@ public final class ClusterBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Starts one setup ({@code modelNodes} 0: a single JVM, no cluster) and warms it. */
     private Setup start(int modelNodes) throws Exception {
+        return start(modelNodes, 1);
+    }
+
+    /** Starts one setup ({@code modelNodes} 0: a single JVM, no cluster), {@code threads} per model, and warms it. */
+    private Setup start(int modelNodes, int threads) throws Exception {
         int port = freePort();
         Setup setup = new Setup(port, new ArrayList<>());
-        List<String> common = List.of("--router-config", dir.resolve("router.yaml").toString(), "--threads", "1");
+        List<String> common = List.of("--router-config", dir.resolve("router.yaml").toString(), "--threads", Integer.toString(threads));
         List<String> http = List.of("--port", Integer.toString(port), "--config", dir.resolve("server.yaml").toString(), "--no-log");
         try {
             if (modelNodes == 0) {
