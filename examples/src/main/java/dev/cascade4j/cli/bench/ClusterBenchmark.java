@@ -97,7 +97,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
         System.out.println("| setup | requests | p50 ms | p90 ms | requests/s |");
         System.out.println("|---|---|---|---|---|");
         phases.forEach(p -> System.out.println(p.row()));
-        System.out.printf(Locale.ROOT, "hop across the event bus: +%.1f ms at p50 (%.1f%% of the in-process request)%n",
+        System.out.printf(Locale.ROOT, "hop across the event bus: %+.1f ms at p50 (%+.1f%% of the in-process request)%n",
                 phases.get(1).p50() - phases.get(0).p50(), 100 * (phases.get(1).p50() - phases.get(0).p50()) / phases.get(0).p50());
         System.out.printf(Locale.ROOT, "second model node: %.2fx the requests/s of one; one node with both threads: %.2fx%n",
                 phases.get(3).perSecond() / phases.get(2).perSecond(), phases.get(4).perSecond() / phases.get(2).perSecond());
