@@ -126,10 +126,12 @@ public final class ServeCommand implements Callable<Integer> {
             routes = ModelPlacement.withThreads(routes, threads);
         }
         String node = nodeName != null ? nodeName : Roles.hostName();
-        ClusterNode clustered = cluster ? ClusterNode.join(clusterHost, clusterPort, busPort, members) : null;
-        Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx();
+        // Models load before the node joins: a member that is up can take calls, and its member port
+        // (the compose health check) opens only then.
         ModelPlacement placement = what.model() && cluster ? ModelPlacement.load(routes, models, ModelStore.defaultStore())
                 : ModelPlacement.none(routes);
+        ClusterNode clustered = cluster ? ClusterNode.join(clusterHost, clusterPort, busPort, members) : null;
+        Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx();
         List<Runnable> onStop = new ArrayList<>();
         onStop.add(placement::close);
         for (var held : placement.held().entrySet()) {
