@@ -11,6 +11,7 @@ import dev.cascade4j.router.config.LocalModelConfig;
 import dev.cascade4j.router.config.RouterConfig;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,17 +82,20 @@ final class ModelPlacement implements AutoCloseable {
 
     /**
      * Gives the router every model of the configuration: the ones held here as they are, the others as
-     * {@link RemoteModel}s over the cluster's event bus.
+     * {@link RemoteModel}s over the cluster's event bus, which it returns.
      */
-    void supply(CascadeRouter.Builder router, Vertx vertx, NodeDepartures departures) {
-        Set<String> largeNames = new java.util.HashSet<>();
+    List<RemoteModel> supply(CascadeRouter.Builder router, Vertx vertx, NodeDepartures departures) {
+        List<RemoteModel> remote = new ArrayList<>();
+        Set<String> largeNames = new HashSet<>();
         config.largeModels().forEach(l -> largeNames.add(l.name()));
         for (Map.Entry<String, LocalModelConfig> e : models(config).entrySet()) {
             LocalModelConfig m = e.getValue();
             LocalModel model = held.get(e.getKey());
             if (model == null) {
-                model = RemoteModel.builder(vertx, e.getKey()).departures(departures)
+                RemoteModel reached = RemoteModel.builder(vertx, e.getKey()).departures(departures)
                         .parallelSequences(m.options().parallelSequences()).contextPerSequence(m.options().contextPerSequence()).build();
+                remote.add(reached);
+                model = reached;
             }
             if (largeNames.contains(e.getKey())) {
                 router.largeModel(e.getKey(), LocalChatModel.builder().model(model).build());
@@ -99,6 +103,7 @@ final class ModelPlacement implements AutoCloseable {
                 router.localModel(m.ref(), model);
             }
         }
+        return remote;
     }
 
     /** The configuration with every local model's threads set to {@code threads}. */

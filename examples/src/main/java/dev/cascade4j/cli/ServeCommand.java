@@ -145,12 +145,10 @@ public final class ServeCommand implements Callable<Integer> {
         OpenAiServer server = null;
         if (what.router()) {
             CascadeRouter.Builder builder = CascadeRouter.builder(vertx).config(routes).meterRegistry(metrics).nodeName(node);
-            if (cluster) {
-                placement.supply(builder, vertx, clustered.departures());
-            }
+            ClusterReadiness reach = cluster ? ClusterReadiness.watch(vertx, placement.supply(builder, vertx, clustered.departures())) : null;
             CascadeRouter router = builder.build();
             onStop.addFirst(router::close);
-            server = start(vertx, router, metrics, config, log);
+            server = start(vertx, router, metrics, config, log, reach);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         OpenAiServer http = server;
@@ -192,8 +190,13 @@ public final class ServeCommand implements Callable<Integer> {
         return log;
     }
 
-    private OpenAiServer start(Vertx vertx, CascadeRouter router, PrometheusMeterRegistry metrics, ServerConfig config, QueryLogVerticle log) {
-        OpenAiServer server = server(vertx, router, metrics, config, log).build();
+    private OpenAiServer start(Vertx vertx, CascadeRouter router, PrometheusMeterRegistry metrics, ServerConfig config, QueryLogVerticle log,
+                               ClusterReadiness reach) {
+        OpenAiServer.Builder builder = server(vertx, router, metrics, config, log);
+        if (reach != null) {
+            builder.degradedWhen(reach::problem);
+        }
+        OpenAiServer server = builder.build();
         try {
             server.start().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -129,12 +129,21 @@ class ClusterTest {
         }
         assertTrue(back, "the restarted model-1 took no traffic in 20 requests");
 
-        // no node holds the model: a 503 that says so, at once
+        assertEquals("ready", readiness().path("status").asText());
+
+        // no node holds the model: a 503 that says so, at once, and /ready says why
         model1.stop();
         model2.stop();
         Answer none = checkEnded(ask());
         assertEquals(503, none.status());
         assertTrue(none.body().contains("no node of the cluster serves model smol"), none.body());
+        JsonNode ready = readiness();
+        for (int i = 0; i < 50 && !"degraded".equals(ready.path("status").asText()); i++) {
+            Thread.sleep(100); // the front pings its models every 2 s: wait for the next round
+            ready = readiness();
+        }
+        assertEquals("degraded", ready.path("status").asText(), ready.toString());
+        assertTrue(ready.path("reason").asText().contains("no node of the cluster serves model smol"), ready.toString());
 
         int exit = front.stop();
         assertTrue(exit == 0 || exit == 143, "the front node exited with " + exit + " on SIGTERM:\n" + front.log());
@@ -155,6 +164,12 @@ class ClusterTest {
         ServeProcess n = new ServeProcess(name, dir, args);
         nodes.add(n);
         return n;
+    }
+
+    private JsonNode readiness() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
     }
 
     private Answer askUnchecked() {

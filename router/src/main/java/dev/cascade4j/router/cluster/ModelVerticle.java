@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves one loaded model to the router nodes of a clustered event bus, at {@link #address(String)}.
  * Several nodes may serve the same model; the event bus spreads calls over them.
  *
- * <p>A call is accepted by a reply naming this node and the address to cancel it at; the answer then
+ * <p>A ping (header {@code ping}) is answered at once with this node's name. A call is accepted by a reply naming this node and the address to cancel it at; the answer then
  * streams to the caller's address as numbered text events and ends with the result or an error. Events
  * leave from this verticle's context, one at a time, so that they reach the caller in order. Decoding a
  * call and handing it to the model run on a worker (their cost grows with the prompt), at most
@@ -80,6 +80,10 @@ public final class ModelVerticle extends VerticleBase {
     }
 
     private void onCall(Message<Buffer> msg) {
+        if (msg.headers().contains(RemoteModel.PING)) {
+            msg.reply(new JsonObject().put("v", ModelWire.VERSION).put("node", nodeName));
+            return;
+        }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             msg.fail(429, "model " + name + " on node " + nodeName + " has " + maxPending + " calls waiting to start; retry shortly");

@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RemoteModel implements LocalModel {
     static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+    /** Header of a ping: a node holding the model answers it at once with its name. */
+    static final String PING = "ping";
 
     final Vertx vertx;
     final String name;
@@ -75,6 +77,17 @@ public final class RemoteModel implements LocalModel {
         RemoteCall call = new RemoteCall(this, request);
         call.send();
         return call;
+    }
+
+    /**
+     * Asks one node holding the model for its name, without generating: succeeds when some node can take
+     * calls now, fails (as a call would) when none holds the model or none answers within the accept timeout.
+     */
+    public Future<String> ping() {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(acceptTimeout.toMillis()).addHeader(PING, "1");
+        return vertx.eventBus().<JsonObject>request(ModelVerticle.address(name), Buffer.buffer(), options)
+                .map(reply -> reply.body().getString("node"))
+                .recover(e -> Future.failedFuture(refusal(e)));
     }
 
     /** Counting needs the model's vocabulary, which only the model nodes hold. */

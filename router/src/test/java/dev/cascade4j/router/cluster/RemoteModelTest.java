@@ -103,6 +103,16 @@ class RemoteModelTest {
     }
 
     @Test
+    void aPingNamesANodeHoldingTheModelOrSaysThereIsNone() {
+        StreamingFake fake = StreamingFake.answering("unused");
+        serve("m", fake, "model-1");
+        assertEquals("model-1", remote("m").ping().await());
+        assertEquals(0, fake.calls.get(), "a ping reached the model");
+        Throwable e = assertThrows(RouterException.Unavailable.class, () -> remote("gone").ping().await());
+        assertTrue(e.getMessage().contains("no node of the cluster serves model gone"), e.getMessage());
+    }
+
+    @Test
     void aCallNoNodeAcceptsIsSentOnceMoreThenFails() {
         AtomicInteger received = new AtomicInteger();
         vertx.eventBus().<Buffer>consumer(ModelVerticle.address("silent"), msg -> received.incrementAndGet()).completion().await();
