@@ -1,8 +1,8 @@
 package dev.cascade4j.inference.grammar;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.internal.grammar.GrammarRules;
 import java.util.List;
 
 /**
@@ -19,21 +19,6 @@ import java.util.List;
  * both modes.
  */
 public final class JsonSchemaGrammar {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static final String PRIMITIVES = """
-            value ::= object | array | string | number | boolean | null
-            object ::= "{" ( string ":" value ( "," string ":" value )* )? "}"
-            array ::= "[" ( value ( "," value )* )? "]"
-            string ::= "\\"" char* "\\""
-            char ::= [^"\\\\\\x7F\\x00-\\x1F] | "\\\\" ( ["\\\\/bfnrt] | "u" [0-9a-fA-F]{4} )
-            number ::= "-"? int-part ( "." [0-9]+ )? ( [eE] [-+]? [0-9]+ )?
-            int-part ::= "0" | [1-9] [0-9]{0,15}
-            integer ::= "-"? int-part
-            boolean ::= "true" | "false"
-            null ::= "null"
-            """;
-
     /**
      * A keyword the grammar does not enforce exactly; answers are validated against it after generation.
      *
@@ -62,17 +47,12 @@ public final class JsonSchemaGrammar {
         if (schema == null) {
             throw new InferenceException.UnsupportedSchema("", "no schema given");
         }
-        SchemaCompiler g = new SchemaCompiler(schema, strict);
-        String body = g.visit(schema, "", "root");
-        g.rules.put("root", body);
-        return new Gbnf(g.render() + PRIMITIVES, "root");
+        return GrammarRules.grammar(schema, strict);
     }
 
     /** The keywords of a schema that its grammar relaxes, in schema order; empty when it enforces them all. */
     public static List<Relaxation> relaxations(JsonNode schema) {
-        SchemaCompiler g = new SchemaCompiler(schema, false);
-        g.visit(schema, "", "root");
-        return List.copyOf(g.relaxations);
+        return GrammarRules.relaxations(schema);
     }
 
     /**
@@ -91,41 +71,5 @@ public final class JsonSchemaGrammar {
         if (!relaxed.isEmpty()) {
             throw new InferenceException.UnsupportedSchema(pointerPrefix + relaxed.getFirst().pointer(), relaxed.getFirst().reason());
         }
-    }
-
-    /** Adds the rules for one schema under a name prefix; returns the rule that matches a value of this schema. */
-    public static String appendRules(JsonNode schema, String prefix, StringBuilder grammar) {
-        SchemaCompiler g = new SchemaCompiler(schema, false);
-        String body = g.visit(schema, "", prefix);
-        g.rules.put(prefix, body);
-        grammar.append(g.render());
-        return prefix;
-    }
-
-    /** The rules every grammar may use: value, object, array, string, char, number, integer, boolean, null. */
-    public static String primitives() {
-        return PRIMITIVES;
-    }
-
-    /** A GBNF literal matching exactly the compact JSON text of a value. */
-    public static String literal(JsonNode value) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : json.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -10,7 +10,6 @@ import dev.cascade4j.inference.ToolCall;
 import dev.cascade4j.inference.ToolChoice;
 import dev.cascade4j.inference.ToolSpec;
 import dev.cascade4j.inference.grammar.Gbnf;
-import dev.cascade4j.inference.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -67,11 +66,11 @@ public final class ToolCallFormat {
             ToolSpec t = offered.get(i);
             String args;
             try {
-                args = JsonSchemaGrammar.appendRules(argumentsSchema(t), "args" + i, g);
+                args = GrammarRules.appendRules(argumentsSchema(t), "args" + i, g);
             } catch (InferenceException.UnsupportedSchema e) {
                 throw new InferenceException.UnsupportedSchema("/tools/" + t.name() + "/parameters" + e.pointer(), e.getMessage());
             }
-            calls.add("\"{\\\"name\\\":\" " + JsonSchemaGrammar.literal(JSON.getNodeFactory().textNode(t.name()))
+            calls.add("\"{\\\"name\\\":\" " + GrammarRules.literal(JSON.getNodeFactory().textNode(t.name()))
                     + " \",\\\"arguments\\\":\" " + args + " \"}\"");
         }
         int more = MAX_PARALLEL_CALLS - 1;
@@ -87,7 +86,7 @@ public final class ToolCallFormat {
         String forced = syntax == Syntax.TAGGED ? "tagged-calls" : "json-calls";
         String root = choice.mode() == ToolChoice.Mode.AUTO ? "tagged-calls | fenced-calls | json-calls | text" : forced;
         g.append("root ::= ").append(root).append('\n');
-        g.append(JsonSchemaGrammar.primitives());
+        g.append(GrammarRules.primitives());
         return new Gbnf(g.toString(), "root");
     }
 

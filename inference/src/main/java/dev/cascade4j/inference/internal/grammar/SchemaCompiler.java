@@ -1,7 +1,8 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.grammar.JsonSchemaGrammar.Relaxation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Set;
 final class SchemaCompiler {
     private final JsonNode rootSchema;
     private final boolean strict;
-    final List<JsonSchemaGrammar.Relaxation> relaxations = new ArrayList<>();
+    final List<Relaxation> relaxations = new ArrayList<>();
     final Map<String, String> rules = new LinkedHashMap<>();
     private final Map<String, String> refRules = new LinkedHashMap<>();
     private final SchemaMerge merge = new SchemaMerge(this);
@@ -63,11 +64,11 @@ final class SchemaCompiler {
             return ref(s.get("$ref").asText(), pointer);
         }
         if (s.has("const")) {
-            return JsonSchemaGrammar.literal(s.get("const"));
+            return GrammarRules.literal(s.get("const"));
         }
         if (s.has("enum")) {
             List<String> alts = new ArrayList<>();
-            s.get("enum").forEach(v -> alts.add(JsonSchemaGrammar.literal(v)));
+            s.get("enum").forEach(v -> alts.add(GrammarRules.literal(v)));
             if (alts.isEmpty()) {
                 throw new InferenceException.UnsupportedSchema(pointer + "/enum", "an empty enum matches nothing");
             }
@@ -158,7 +159,7 @@ final class SchemaCompiler {
         if (strict) {
             throw new InferenceException.UnsupportedSchema(pointer, reason);
         }
-        JsonSchemaGrammar.Relaxation r = new JsonSchemaGrammar.Relaxation(pointer, reason);
+        Relaxation r = new Relaxation(pointer, reason);
         if (!relaxations.contains(r)) { // a schema under a type list or anyOf is visited once per branch
             relaxations.add(r);
         }

@@ -1,4 +1,4 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -94,7 +94,7 @@ final class ObjectRules {
     private Member member(String key, JsonNode schema, String pointer, String name, boolean required) {
         String ruleName = name + "-" + key.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase();
         String value = compiler.ruleFor(ruleName, compiler.visit(schema, pointer, ruleName));
-        return new Member(JsonSchemaGrammar.literal(JsonNodeFactory.instance.textNode(key)) + " \":\"", value, required);
+        return new Member(GrammarRules.literal(JsonNodeFactory.instance.textNode(key)) + " \":\"", value, required);
     }
 
     /** An object with free keys: propertyNames shapes the keys, additionalProperties the values. */

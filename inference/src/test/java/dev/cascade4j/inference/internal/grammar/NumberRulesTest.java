@@ -1,4 +1,4 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,30 +6,43 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade4j.inference.InferenceException;
+import dev.cascade4j.inference.grammar.GbnfMatcher;
+import dev.cascade4j.inference.grammar.JsonSchemaGrammar.Relaxation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The number-bound compiler on its own: which texts its grammars accept, and what it relaxes. */
 class NumberRulesTest {
-    private record Compiled(String grammar, List<JsonSchemaGrammar.Relaxation> relaxations) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Compiled(String grammar, List<Relaxation> relaxations) {
         boolean accepts(String text) {
             return GbnfMatcher.accepts(grammar, "root", text);
         }
     }
 
     private static Compiled number(String schemaText) {
-        JsonNode schema = JsonSchemaGrammarTest.json(schemaText);
+        JsonNode schema = json(schemaText);
         SchemaCompiler compiler = new SchemaCompiler(schema, false);
         String body = new NumberRules(compiler).number(schema, "");
-        return new Compiled("root ::= " + body + "\n" + compiler.render() + JsonSchemaGrammar.primitives(), compiler.relaxations);
+        return new Compiled("root ::= " + body + "\n" + compiler.render() + GrammarRules.primitives(), compiler.relaxations);
     }
 
     private static Compiled integer(String schemaText) {
-        JsonNode schema = JsonSchemaGrammarTest.json(schemaText);
+        JsonNode schema = json(schemaText);
         SchemaCompiler compiler = new SchemaCompiler(schema, false);
         String body = new NumberRules(compiler).integer(schema, "");
-        return new Compiled("root ::= " + body + "\n" + compiler.render() + JsonSchemaGrammar.primitives(), compiler.relaxations);
+        return new Compiled("root ::= " + body + "\n" + compiler.render() + GrammarRules.primitives(), compiler.relaxations);
     }
 
     @Test
@@ -69,7 +82,7 @@ class NumberRulesTest {
         Compiled c = number("{\"minimum\":0.5,\"maximum\":3}");
         assertTrue(c.accepts("2.5"));
         assertFalse(c.accepts("4"));
-        assertEquals(List.of("/minimum"), c.relaxations().stream().map(JsonSchemaGrammar.Relaxation::pointer).toList());
+        assertEquals(List.of("/minimum"), c.relaxations().stream().map(Relaxation::pointer).toList());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cascade4j.inference.grammar.Gbnf;
+import dev.cascade4j.inference.grammar.GbnfMatcher;
+import dev.cascade4j.inference.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

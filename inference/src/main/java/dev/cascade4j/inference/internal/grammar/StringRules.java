@@ -1,4 +1,4 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.inference.InferenceException;

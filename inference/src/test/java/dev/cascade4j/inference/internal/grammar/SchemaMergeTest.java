@@ -1,16 +1,24 @@
-package dev.cascade4j.inference.grammar;
+package dev.cascade4j.inference.internal.grammar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cascade4j.inference.grammar.JsonSchemaGrammar.Relaxation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How allOf parts and the keywords beside anyOf/oneOf are folded into one schema. */
 class SchemaMergeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static JsonNode json(String s) {
-        return JsonSchemaGrammarTest.json(s);
+        try {
+            return JSON.readTree(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -28,7 +36,7 @@ class SchemaMergeTest {
         SchemaCompiler compiler = new SchemaCompiler(json("{}"), false);
         JsonNode merged = new SchemaMerge(compiler).mergeObjects(json("{\"type\":\"string\"}"), json("{\"type\":\"integer\"}"), "/allOf");
         assertEquals(json("{\"type\":\"integer\"}"), merged);
-        assertEquals(List.of("/allOf/type"), compiler.relaxations.stream().map(JsonSchemaGrammar.Relaxation::pointer).toList());
+        assertEquals(List.of("/allOf/type"), compiler.relaxations.stream().map(Relaxation::pointer).toList());
     }
 
     @Test
