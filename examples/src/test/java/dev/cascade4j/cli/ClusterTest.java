@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.cli.bench.ServeProcess;
+import dev.cascade4j.router.cluster.ModelVerticle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -104,6 +105,11 @@ class ClusterTest {
         assertEquals(Set.of("model-1", "model-2"), seen, "traffic did not reach both model nodes");
         Streamed streamed = askStreamed();
 
+        // a client that goes away mid-stream: the model node that was generating stops, well before the
+        // subtask's deadline could have cancelled it
+        abandonStream();
+        awaitEither(model1, model2, "cancelled by its router node", Duration.ofSeconds(5));
+
         // requests in flight while model-1 dies: each ends within its deadline, answered or refused with Retry-After
         List<CompletableFuture<Answer>> inFlight = Stream.generate(() -> CompletableFuture.supplyAsync(this::askUnchecked)).limit(4).toList();
         model1.kill();
@@ -161,9 +167,42 @@ class ClusterTest {
         List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
                 "--cluster-members", members, "--node-name", name, "--router-config", dir.resolve("router.yaml").toString()));
         args.addAll(List.of(roleArgs));
-        ServeProcess n = new ServeProcess(name, dir, args);
+        // model nodes say when a router node cancels one of their calls
+        List<String> jvm = List.of("-Dorg.slf4j.simpleLogger.log." + ModelVerticle.class.getName() + "=debug");
+        ServeProcess n = new ServeProcess(name, dir, jvm, args);
         nodes.add(n);
         return n;
+    }
+
+    /** Starts a long streamed answer and closes the connection after its first piece of text. */
+    private void abandonStream() throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("model", "chat").put("max_tokens", 800).put("stream", true)
+                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
+                        .put("content", "Write a very long story about the sea.")))
+                .toString();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .timeout(DEADLINE.plus(SLACK)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.matches(".*\"content\":\"[^\"].*"));
+            assertNotNull(line, "the stream ended before any text");
+        }
+    }
+
+    private static void awaitEither(ServeProcess a, ServeProcess b, String text, Duration timeout) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (a.log().contains(text) || b.log().contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no model node printed '" + text + "':\n" + a.log() + "\n" + b.log());
     }
 
     private JsonNode readiness() throws IOException, InterruptedException {

@@ -17,12 +17,18 @@ public final class ServeProcess implements AutoCloseable {
     private Process process;
 
     public ServeProcess(String name, Path dir, List<String> serveArgs) {
+        this(name, dir, List.of(), serveArgs);
+    }
+
+    /** A node whose JVM also gets {@code jvmArgs} (system properties, for instance a log level). */
+    public ServeProcess(String name, Path dir, List<String> jvmArgs, List<String> serveArgs) {
         this.name = name;
         this.output = dir.resolve(name + ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
         command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Cli.class.getName(), "serve"));
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx1g"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Cli.class.getName(), "serve"));
         command.addAll(serveArgs);
     }
 

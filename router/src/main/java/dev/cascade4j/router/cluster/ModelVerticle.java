@@ -67,6 +67,7 @@ public final class ModelVerticle extends VerticleBase {
         cancels = vertx.eventBus().consumer(cancelAddress, msg -> {
             Generation g = running.get(msg.body());
             if (g != null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "call " + msg.body() + " to model " + name + " cancelled by its router node");
                 g.cancel();
             }
         });
