@@ -235,6 +235,16 @@ for i, schema in enumerate([{"type": 12}, {"type": "nothing"}, {"required": "all
 add("schema-deeply-nested-items", chat(response_format=schema_format(
     json.loads("{\"type\":\"array\",\"items\":" * 300 + "{\"type\":\"integer\"}" + "}" * 300))))
 add("schema-huge-enum", chat(response_format=schema_format({"type": "string", "enum": ["v%d" % i for i in range(5000)]})))
+# counts past the repetitions a grammar holds (llama.cpp's parser stops at 2000): a lower bound is refused in
+# the schema's terms, an upper one runs and is left to validation; never an overflow or a table sized by the count
+for i, schema in enumerate([{"type": "string", "minLength": 5000}, {"type": "array", "minItems": 100000},
+                            {"type": "string", "pattern": "^a{2,99999999999}$"}, {"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 5000}]):
+    bad("schema-huge-count-%d" % i, code="invalid_schema", response_format=schema_format(schema))
+for i, schema in enumerate([{"type": "string", "maxLength": 10 ** 30}, {"type": "string", "pattern": "^a{1,99999}$"},
+                            {"type": "object", "properties": {"p%d" % n: {"type": "boolean"} for n in range(200)},
+                             "maxProperties": 2 ** 31 - 1}]):
+    add("schema-huge-upper-bound-%d" % i, chat(response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}),
+        status=200)
 
 # ---------------------------------------------------------------- tools and tool_choice
 for i, tools in enumerate([{}, "x", 1, [1], [None], [{}], [{"type": "function"}], [{"type": "function", "function": {}}],

@@ -8,12 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cascade4j.cli.bench.ServeProcess;
 import dev.cascade4j.router.cluster.ModelVerticle;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +79,7 @@ class ClusterTest {
                   - ref: smollm2-135m
                     name: smol
                     parallelSequences: 2
-                    contextPerSequence: 1024
+                    contextPerSequence: 4096
                 routes:
                   - name: chat
                     model: smollm2-135m
@@ -174,18 +179,30 @@ class ClusterTest {
         return n;
     }
 
-    /** Starts a long streamed answer and closes the connection after its first piece of text. */
-    private void abandonStream() throws IOException, InterruptedException {
-        String body = JSON.createObjectNode().put("model", "chat").put("max_tokens", 800).put("stream", true)
-                .set("messages", JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user")
-                        .put("content", "Write a very long story about the sea.")))
-                .toString();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .timeout(DEADLINE.plus(SLACK)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, r.statusCode());
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+    /**
+     * Starts a streamed answer that cannot end early and closes the connection after its first piece of
+     * text. The schema makes the answer thousands of characters long whatever the model would say, so the
+     * generation is still running when the client leaves; a raw socket makes the leaving a real TCP close.
+     */
+    private void abandonStream() throws IOException {
+        var longText = JSON.createObjectNode().put("type", "string").put("minLength", 1500);
+        var schema = JSON.createObjectNode().put("type", "object");
+        schema.putObject("properties").setAll(Map.of("a", longText, "b", longText, "c", longText));
+        schema.putArray("required").add("a").add("b").add("c");
+        var body = JSON.createObjectNode().put("model", "chat").put("max_tokens", 3000).put("stream", true);
+        body.putArray("messages").addObject().put("role", "user").put("content", "Write a very long story about the sea.");
+        body.putObject("response_format").put("type", "json_schema").putObject("json_schema").put("name", "story").set("schema", schema);
+        byte[] payload = body.toString().getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) DEADLINE.plus(SLACK).toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: "
+                    + payload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(payload);
+            out.flush();
+            var lines = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String status = lines.readLine();
+            assertTrue(status != null && status.startsWith("HTTP/1.1 200"), "streamed request answered " + status);
             String line;
             do {
                 line = lines.readLine();

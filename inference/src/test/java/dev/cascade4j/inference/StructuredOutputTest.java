@@ -102,6 +102,17 @@ class StructuredOutputTest {
     }
 
     @Test
+    void countsUpToTheGrammarsRepetitionLimitCompileInLlamaCpp() throws Exception {
+        // the converter's bound is the parser's: the largest counts it compiles are grammars llama.cpp accepts
+        for (String s : List.of("{\"type\":\"string\",\"minLength\":2000}", "{\"type\":\"string\",\"pattern\":\"^a{2000}$\"}",
+                "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":2000},\"minItems\":2000,\"maxItems\":2000}")) {
+            GenerationResult r = smollm.generate(GenerationRequest.builder().user("x")
+                    .responseFormat(ResponseFormat.jsonSchema(JSON.readTree(s))).maxTokens(2).build());
+            assertTrue(r.usage().completionTokens() >= 1, s);
+        }
+    }
+
+    @Test
     void schemasTheGrammarCannotMirrorRunRelaxedAndStrictModeRefusesThem() throws Exception {
         JsonNode pattern = JSON.readTree("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]+$\"}}}");
         assertEquals(List.of(), JsonSchemaGrammar.relaxations(pattern));

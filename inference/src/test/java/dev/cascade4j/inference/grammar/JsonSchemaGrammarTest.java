@@ -191,6 +191,33 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void countsBeyondWhatAGrammarRepeatsAreRefusedOrRelaxedInSchemaTerms() {
+        // a lower bound no grammar can force is refused, naming the keyword
+        for (String s : List.of("{\"type\":\"string\",\"minLength\":5000}", "{\"type\":\"array\",\"minItems\":5000}",
+                "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"},\"minProperties\":5000}")) {
+            var e = assertThrows(InferenceException.UnsupportedSchema.class, () -> JsonSchemaGrammar.convert(json(s)), s);
+            assertTrue(e.pointer().startsWith("/min") && e.getMessage().contains("more than the 2000 repetitions"), e.getMessage());
+        }
+        // an upper bound is relaxed (validation checks it after generation), in patterns too, however large its number
+        for (String s : List.of("{\"type\":\"string\",\"maxLength\":5000}", "{\"type\":\"array\",\"maxItems\":1e30}",
+                "{\"type\":\"string\",\"pattern\":\"^a{5000}$\"}", "{\"type\":\"string\",\"pattern\":\"^a{2,99999999999}$\"}",
+                "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"},\"maxProperties\":2147483648}")) {
+            JsonNode schema = json(s);
+            Gbnf g = JsonSchemaGrammar.convert(schema);
+            assertFalse(g.text().matches("(?s).*\\{\\d{5,}.*"), s + "\n" + g.text());
+            assertEquals(1, JsonSchemaGrammar.relaxations(schema).size(), s);
+        }
+        // a maximum beyond the declared properties bounds nothing and costs nothing
+        JsonNode wide = json("{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{},\"c\":{}},\"maxProperties\":2147483647}");
+        assertTrue(GbnfMatcher.accepts(JsonSchemaGrammar.convert(wide), "{\"a\":1,\"b\":2,\"c\":3}"));
+        for (String bad : List.of("-1", "1.5", "\"3\"", "true")) {
+            var e = assertThrows(InferenceException.UnsupportedSchema.class,
+                    () -> JsonSchemaGrammar.convert(json("{\"type\":\"string\",\"maxLength\":" + bad + "}")), bad);
+            assertTrue(e.getMessage().contains("non-negative whole number"), e.getMessage());
+        }
+    }
+
+    @Test
     void schemasNoValueSatisfiesAreStillRefused() {
         for (String s : List.of("{\"type\":\"integer\",\"minimum\":5,\"maximum\":4}", "{\"type\":\"array\",\"minItems\":3,\"maxItems\":2}",
                 "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\",\"b\"],\"additionalProperties\":false}",

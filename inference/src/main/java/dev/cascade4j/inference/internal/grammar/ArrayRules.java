@@ -12,11 +12,12 @@ final class ArrayRules {
     }
 
     String array(JsonNode s, String pointer, String name) {
-        int min = s.path("minItems").asInt(0);
-        int max = s.has("maxItems") ? s.get("maxItems").asInt() : -1;
+        int min = SchemaCompiler.count(s, "minItems", pointer, 0);
+        int max = SchemaCompiler.count(s, "maxItems", pointer, -1);
         if (max >= 0 && max < min) {
             throw new InferenceException.UnsupportedSchema(pointer, "maxItems " + max + " is below minItems " + min);
         }
+        max = compiler.repetitionBound(min, max, pointer, "minItems", "maxItems");
         // Tuples: prefixItems (2020-12) or an array under items (earlier drafts); the rest follows items / additionalItems.
         boolean modern = s.has("prefixItems");
         JsonNode prefix = modern ? s.get("prefixItems") : s.path("items").isArray() ? s.get("items") : null;

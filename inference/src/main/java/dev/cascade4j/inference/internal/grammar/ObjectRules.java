@@ -24,8 +24,8 @@ final class ObjectRules {
     String object(JsonNode s, String pointer, String name) {
         JsonNode ap = s.get("additionalProperties");
         boolean closed = ap != null && ap.isBoolean() && !ap.asBoolean();
-        int minProps = s.path("minProperties").asInt(0);
-        int maxProps = s.has("maxProperties") ? s.get("maxProperties").asInt() : -1;
+        int minProps = SchemaCompiler.count(s, "minProperties", pointer, 0);
+        int maxProps = SchemaCompiler.count(s, "maxProperties", pointer, -1);
         if (maxProps >= 0 && maxProps < minProps) {
             throw new InferenceException.UnsupportedSchema(pointer, "maxProperties " + maxProps + " is below minProperties " + minProps);
         }
@@ -102,6 +102,7 @@ final class ObjectRules {
         if (maxProps == 0) {
             return "\"{}\"";
         }
+        maxProps = compiler.repetitionBound(minProps, maxProps, pointer, "minProperties", "maxProperties");
         String key = "string";
         if (s.has("propertyNames") && s.get("propertyNames").isObject()) {
             var keySchema = (com.fasterxml.jackson.databind.node.ObjectNode) s.get("propertyNames").deepCopy();
@@ -127,7 +128,8 @@ final class ObjectRules {
             for (int i = members.size() - 1; i >= 0; i--) {
                 requiredFrom[i] = requiredFrom[i + 1] + (members.get(i).required() ? 1 : 0);
             }
-            return new Counts(min, max, requiredFrom);
+            // a maximum no count of these members reaches bounds nothing, and would only grow the states
+            return new Counts(min, max > members.size() ? -1 : max, requiredFrom);
         }
 
         int cap() {

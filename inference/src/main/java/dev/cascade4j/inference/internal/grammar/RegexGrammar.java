@@ -117,6 +117,12 @@ final class RegexGrammar {
                     return atom; // a '{' that is not a quantifier is a literal in ECMA-262's annex B; atom() takes it next
                 }
                 String[] parts = spec.split(",", -1);
+                for (String n : parts) {
+                    if (n.length() > 9 || !n.isEmpty() && Integer.parseInt(n) > SchemaCompiler.MAX_REPETITIONS) {
+                        throw new Unsupported("the quantifier {" + spec + "}, more than the " + SchemaCompiler.MAX_REPETITIONS
+                                + " repetitions a generation grammar can hold");
+                    }
+                }
                 if (parts.length == 2 && !parts[1].isEmpty() && Integer.parseInt(parts[1]) < Integer.parseInt(parts[0])) {
                     throw new Unsupported("the quantifier {" + spec + "} with its numbers out of order");
                 }

@@ -196,6 +196,44 @@ final class SchemaCompiler {
         return target;
     }
 
+    /** llama.cpp's grammar parser refuses to repeat anything more often than this. */
+    static final int MAX_REPETITIONS = 2000;
+
+    /**
+     * A count keyword (minLength, maxItems, minProperties, ...): {@code absent} when missing, values past
+     * int's range as {@link Integer#MAX_VALUE}. Anything but a non-negative whole number is refused.
+     */
+    static int count(JsonNode s, String key, String pointer, int absent) {
+        JsonNode v = s.get(key);
+        if (v == null) {
+            return absent;
+        }
+        double d = v.isNumber() ? v.asDouble() : -1;
+        if (d < 0 || d != Math.rint(d)) {
+            throw new InferenceException.UnsupportedSchema(pointer + "/" + key, key + " must be a non-negative whole number, not " + v);
+        }
+        return d >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) d;
+    }
+
+    /**
+     * Bounds that become a grammar repetition: a lower bound beyond what the grammar can repeat is refused
+     * (no grammar could force it), an upper one is relaxed and checked by validation after generation.
+     *
+     * @return the upper bound to compile, -1 when there is none
+     */
+    int repetitionBound(int min, int max, String pointer, String minKey, String maxKey) {
+        if (min > MAX_REPETITIONS) {
+            throw new InferenceException.UnsupportedSchema(pointer + "/" + minKey, minKey + " " + min + " is more than the "
+                    + MAX_REPETITIONS + " repetitions a generation grammar can hold; lower it");
+        }
+        if (max > MAX_REPETITIONS) {
+            relax(pointer + "/" + maxKey, maxKey + " " + max + " is more than the " + MAX_REPETITIONS
+                    + " repetitions a generation grammar can hold, so it is not enforced while generating");
+            return -1;
+        }
+        return max;
+    }
+
     /** An expression repeated min to max times (max -1: no limit); empty when it may not occur. */
     static String repeat(String expr, int min, int max) {
         if (max == 0) {

@@ -45,11 +45,12 @@ final class StringRules {
             }
             return "\"\\\"\" " + body + " \"\\\"\"";
         }
-        int min = s.path("minLength").asInt(0);
-        int max = s.has("maxLength") ? s.get("maxLength").asInt() : -1;
+        int min = SchemaCompiler.count(s, "minLength", pointer, 0);
+        int max = SchemaCompiler.count(s, "maxLength", pointer, -1);
         if (max >= 0 && max < min) {
             throw new InferenceException.UnsupportedSchema(pointer, "maxLength " + max + " is below minLength " + min);
         }
+        max = compiler.repetitionBound(min, max, pointer, "minLength", "maxLength");
         if (min == 0 && max < 0) {
             return "string";
         }
