@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compiles a JSON-schema {@code pattern} into GBNF for the inside of a JSON string: the regex matches
- * the string's value, the grammar its JSON text, so {@code "} and {@code \} become their escapes. The
- * subset is what tool schemas use: literals, classes and their ranges and negations, {@code .}, the
- * escapes \d \w \s \D \W \S, quantifiers ? * + {m} {m,} {m,n} (lazy ones too: same language),
- * groups, alternation, and ^ $ at the ends. Without ^ (or $) any text may come before (or after), as
- * a pattern only has to match somewhere in the value. Anything else (backreferences, lookaround, word
- * boundaries, Unicode properties, flags) is {@link Unsupported}, and the caller checks the pattern
- * after generation instead.
+ * Compiles a JSON-schema {@code pattern} into GBNF for the inside of a JSON string: the regex matches the
+ * string's value, the grammar its JSON text, so {@code "} and {@code \} become their escapes. The subset
+ * is what tool schemas use: literals, classes and their ranges and negations, {@code .}, the escapes
+ * \d \w \s \D \W \S, quantifiers ? * + {m} {m,} {m,n} up to 2000 (lazy ones too: same language), groups,
+ * alternation, and ^ $ at the ends. Without ^ (or $) any text may come before (or after), as a pattern
+ * only has to match somewhere. Anything else (backreferences, lookaround, word boundaries, Unicode
+ * properties, flags) is {@link Unsupported}, and the caller checks the pattern after generation instead.
  */
 final class RegexGrammar {
     /** The pattern uses a construct outside the subset; the message names it. */
@@ -95,8 +94,7 @@ final class RegexGrammar {
             if (c == '|' || c == ')' || (c == '$' && (pos == src.length() - 1 || src.charAt(pos + 1) == '|'))) {
                 break;
             }
-            String atom = atom();
-            items.add(quantified(atom));
+            items.add(quantified(atom()));
         }
         return items;
     }
@@ -116,14 +114,12 @@ final class RegexGrammar {
                 if (!spec.matches("\\d+(,\\d*)?")) {
                     return atom; // a '{' that is not a quantifier is a literal in ECMA-262's annex B; atom() takes it next
                 }
-                String[] parts = spec.split(",", -1);
-                for (String n : parts) {
-                    if (n.length() > 9 || !n.isEmpty() && Integer.parseInt(n) > SchemaCompiler.MAX_REPETITIONS) {
-                        throw new Unsupported("the quantifier {" + spec + "}, more than the " + SchemaCompiler.MAX_REPETITIONS
-                                + " repetitions a generation grammar can hold");
-                    }
+                long[] n = java.util.Arrays.stream(spec.split(",", -1)) // any number of digits may come, more than a long holds
+                        .mapToLong(d -> d.isEmpty() ? -1 : d.length() > 9 ? Long.MAX_VALUE : Long.parseLong(d)).toArray();
+                if (java.util.Arrays.stream(n).anyMatch(v -> v > SchemaCompiler.MAX_REPETITIONS)) {
+                    throw new Unsupported("the quantifier {" + spec + "}, above the " + SchemaCompiler.MAX_REPETITIONS + " repetitions a grammar holds");
                 }
-                if (parts.length == 2 && !parts[1].isEmpty() && Integer.parseInt(parts[1]) < Integer.parseInt(parts[0])) {
+                if (n.length == 2 && n[1] >= 0 && n[1] < n[0]) {
                     throw new Unsupported("the quantifier {" + spec + "} with its numbers out of order");
                 }
                 q = "{" + spec + "}";
@@ -338,9 +334,7 @@ final class RegexGrammar {
             case 0x08 -> "\\b";
             default -> "\\f";
         };
-        StringBuilder sb = new StringBuilder("\"");
-        json.chars().forEach(ch -> sb.append(classChar(ch)));
-        return sb.append('"').toString();
+        return json.chars().mapToObj(RegexGrammar::classChar).collect(java.util.stream.Collectors.joining("", "\"", "\""));
     }
 
     /** A code point as GBNF writes it inside a class or a literal: letters and digits as is, the rest escaped. */
