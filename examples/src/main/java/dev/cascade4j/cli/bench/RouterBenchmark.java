@@ -58,7 +58,6 @@ public final class RouterBenchmark {
      */
     public static Result run(int callers, int perCaller, int slmTokens, int slmThreads, MeterRegistry registry) throws Exception {
         RouterConfig defaults = RouterConfig.defaults();
-        // Room for every caller: this measures overhead, not rejection.
         // Room for every caller (this measures overhead, not rejection), and by default one core left to
         // the router: llama.cpp's threads spin while decoding and would otherwise preempt the event loops.
         LocalModelConfig slmConfig = defaults.localModel(defaults.defaultModel());
